@@ -1,0 +1,50 @@
+"""The application factory: API routers, web apps, error handlers and the database."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from o2o import __version__
+from o2o.auth.api import router as auth_router
+from o2o.catalog.api import router as catalog_router
+from o2o.config import Settings
+from o2o.customers.api import router as customers_router
+from o2o.db import Database
+from o2o.deps import DbSession
+from o2o.errors import install_error_handlers
+from o2o.stores.api import router as stores_router
+from o2o.web import mount_web
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url, pool_size=settings.database_pool_size)
+        try:
+            yield
+        finally:
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="o2o",
+        version=__version__,
+        summary="Online-to-offline retail: one catalogue, one stock, one customer.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (auth_router, stores_router, catalog_router, customers_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz(session: DbSession) -> dict[str, str]:
+        """Liveness and which database this process runs on."""
+        session.execute(text("SELECT 1"))
+        return {"status": "ok", "database": settings.database_backend}
+
+    mount_web(app, settings)
+    return app

@@ -1,0 +1,1 @@
+"""People who sign in (operator, merchant staff, customers), tokens and permissions."""

@@ -1,0 +1,38 @@
+"""The signed-in actor of a request: a bearer token (API) or the session cookie (web apps)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from o2o.auth.permissions import Actor
+from o2o.auth.security import read_token
+from o2o.deps import AppSettings
+from o2o.errors import NotAuthenticated
+
+#: The cookie the web apps keep the same bearer token in (HttpOnly, SameSite=Lax).
+TOKEN_COOKIE = "o2o_token"
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def optional_actor(
+    request: Request, settings: AppSettings, token: Annotated[str | None, Depends(_bearer)]
+) -> Actor | None:
+    raw = token or request.cookies.get(TOKEN_COOKIE)
+    if not raw:
+        return None
+    actor = read_token(raw, secret=settings.secret_key)
+    if actor is None:
+        raise NotAuthenticated("The sign-in token is invalid or has expired; sign in again.")
+    return actor
+
+
+def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise NotAuthenticated("Sign in first.")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]

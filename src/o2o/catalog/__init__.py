@@ -1,0 +1,1 @@
+"""Products, variants (SKU, barcode, options), prices in đồng and channel assortment."""

@@ -1,0 +1,30 @@
+"""Settings read from the environment (prefix ``O2O_``) or a ``.env`` file."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="O2O_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./o2o.db"
+    #: Connections kept per API process on PostgreSQL (SQLite writes are serialised anyway).
+    database_pool_size: int = 20
+    #: Signs bearer tokens. The default is for a laptop demo only; set your own in production.
+    secret_key: str = "o2o-development-secret-change-me-in-production"
+    #: A staff shift; role and store scope are read from the token until it expires.
+    token_ttl_minutes: int = 8 * 60
+    default_locale: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    #: Front-end packages installed by npm from package-lock.json.
+    vendor_dir: Path = REPO_ROOT / "node_modules"
+    migrations_dir: Path = REPO_ROOT / "migrations"
+
+    @cached_property
+    def database_backend(self) -> str:
+        """``sqlite`` or ``postgresql``, as reported by ``/healthz``."""
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgresql"

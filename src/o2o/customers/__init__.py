@@ -1,0 +1,1 @@
+"""Customers as each merchant knows them: profile, consent to be contacted."""
