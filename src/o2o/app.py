@@ -13,9 +13,19 @@ from o2o.config import Settings
 from o2o.customers.api import router as customers_router
 from o2o.db import Database
 from o2o.deps import DbSession
-from o2o.errors import install_error_handlers
+from o2o.errors import error_codes_markdown, install_error_handlers
 from o2o.stores.api import router as stores_router
 from o2o.web import mount_web
+
+
+API_DESCRIPTION = """
+Sign in with `POST /api/v1/auth/token` (staff by email, customers by phone number) and send
+`Authorization: Bearer <token>`. Money is whole đồng (VND); times are UTC (ISO 8601).
+
+Every 4xx answer has one shape, `{"error": {"code": "…", "message": "…", "details": {…}}}`;
+switch on `code`, show `message` to people. The codes:
+
+"""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="o2o",
         version=__version__,
         summary="Online-to-offline retail: one catalogue, one stock, one customer.",
+        description=API_DESCRIPTION + error_codes_markdown(),
         lifespan=lifespan,
     )
     app.state.settings = settings

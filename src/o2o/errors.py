@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class DomainError(Exception):
-    """A rule of the shop said no. Subclasses fix ``code`` and ``status``."""
+    """The request was refused. Subclasses fix ``code`` and ``status``."""
 
     code: ClassVar[str] = "bad_request"
     status: ClassVar[int] = 400
@@ -27,26 +27,36 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
+    """The thing does not exist, or belongs to another merchant."""
+
     code = "not_found"
     status = 404
 
 
 class NotAuthenticated(DomainError):
+    """No valid sign-in token was sent."""
+
     code = "not_authenticated"
     status = 401
 
 
 class PermissionDenied(DomainError):
+    """Signed in, but this role may not do this."""
+
     code = "forbidden"
     status = 403
 
 
 class Conflict(DomainError):
+    """The change clashes with existing data; nothing was written."""
+
     code = "conflict"
     status = 409
 
 
 class InvalidInput(DomainError):
+    """The request is well-formed but breaks a rule of the shop."""
+
     code = "invalid_input"
     status = 422
 
@@ -122,3 +132,28 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse}
     for status in (400, 401, 403, 404, 409, 422)
 }
+
+
+def _subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+_GENERIC_CODES = {
+    "validation_error": (422, "A field is missing, of the wrong type or out of range; "
+                              "`details.fields` lists each."),
+    "method_not_allowed": (405, "The path exists, but not for this HTTP method."),
+}
+
+
+def error_codes_markdown() -> str:
+    """The table of every error code, for the OpenAPI description (always current)."""
+    rows = {code: (status, doc) for code, (status, doc) in _GENERIC_CODES.items()}
+    for cls in [DomainError, *_subclasses(DomainError)]:
+        doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        rows.setdefault(cls.code, (cls.status, doc))
+    lines = ["| code | status | meaning |", "|---|---|---|"]
+    lines += [f"| `{code}` | {status} | {doc} |" for code, (status, doc) in sorted(rows.items())]
+    return "\n".join(lines)
