@@ -17,7 +17,6 @@ from o2o.errors import error_codes_markdown, install_error_handlers
 from o2o.stores.api import router as stores_router
 from o2o.web import mount_web
 
-
 API_DESCRIPTION = """
 Sign in with `POST /api/v1/auth/token` (staff by email, customers by phone number) and send
 `Authorization: Bearer <token>`. Money is whole đồng (VND); times are UTC (ISO 8601).

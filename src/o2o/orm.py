@@ -2,13 +2,12 @@
 
 import importlib
 from datetime import UTC, datetime
-from typing import Annotated, Any
-
 from enum import StrEnum
+from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, TypeDecorator, func
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 #: Named constraints make migrations reproducible on both databases.
 NAMING_CONVENTION = {
@@ -64,7 +63,7 @@ def str_enum(cls: type[StrEnum]) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
 
 
 def load_all_models() -> MetaData:

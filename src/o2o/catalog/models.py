@@ -4,7 +4,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from o2o.orm import BigId, Base, CreatedAt, IdPk, Money, str_enum
+from o2o.orm import Base, BigId, CreatedAt, IdPk, Money, str_enum
+from o2o.stores.models import Merchant
 
 
 class ProductStatus(StrEnum):
@@ -64,6 +65,9 @@ class Product(Base):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    category: Mapped[Category | None] = relationship(lazy="selectin")
+    #: Read-only: who sells it, shown with the product (the merchant is the stores domain's).
+    merchant: Mapped[Merchant] = relationship(lazy="selectin", viewonly=True)
 
 
 class ProductImage(Base):

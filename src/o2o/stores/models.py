@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from o2o.orm import BigId, Base, CreatedAt, IdPk, str_enum
+from o2o.orm import Base, BigId, CreatedAt, IdPk, str_enum
 
 
 class Trade(StrEnum):

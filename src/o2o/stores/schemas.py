@@ -1,4 +1,5 @@
 from datetime import datetime
+from itertools import pairwise
 
 from pydantic import Field, field_validator, model_validator
 from stdnum.vn import mst
@@ -30,7 +31,7 @@ class OpeningInterval(Input):
 
 def _no_overlap(intervals: list[OpeningInterval]) -> list[OpeningInterval]:
     spans = sorted(i.as_interval() for i in intervals)
-    for a, b in zip(spans, spans[1:], strict=False):
+    for a, b in pairwise(spans):
         if a.weekday == b.weekday and b.opens < a.closes:
             raise ValueError(f"opening hours overlap on weekday {a.weekday}")
     return intervals
