@@ -9,8 +9,14 @@ from o2o.auth.models import Role, User
 from o2o.auth.permissions import Actor
 from o2o.auth.schemas import CustomerSignup, StaffCreate
 from o2o.auth.security import issue_token
+from o2o.catalog import service as catalog_service
+from o2o.catalog.models import Product
+from o2o.catalog.schemas import ProductCreate
 from o2o.config import Settings
+from o2o.customers import service as customers_service
+from o2o.customers.schemas import CounterRegistration
 from o2o.db import Database
+from o2o.fields import slugify
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location, Merchant
 from o2o.stores.schemas import LocationCreate, MerchantCreate
@@ -93,3 +99,27 @@ class World:
         data = CustomerSignup(phone=phone, full_name=name, password=PASSWORD)
         with self.db.session() as session:
             return auth_service.sign_up_customer(session, data=data)
+
+    def product(self, merchant: Merchant, name: str = "Áo thun cotton", *,
+                variants: list[dict[str, Any]] | None = None, **fields: Any) -> Product:
+        """An active product; one 199.000 đ variant with a SKU made from the name unless
+        ``variants`` are given."""
+        data = ProductCreate.model_validate({
+            "name": name,
+            "variants": variants or [{"sku": f"{slugify(name)[:40] or 'sp'}-1", "price": 199_000}],
+            **fields,
+        })
+        with self.db.session() as session:
+            return catalog_service.create_product(
+                session, actor=self.actor(self.owner(merchant)), data=data
+            )
+
+    def known_customer(self, merchant: Merchant, phone: str = "+84900000001",
+                       name: str = "Nguyễn Thị Lan", **fields: Any) -> User:
+        """A walk-in customer the merchant's owner records at the counter (no password)."""
+        data = CounterRegistration.model_validate({"phone": phone, "full_name": name, **fields})
+        with self.db.session() as session:
+            user, _ = customers_service.register_at_counter(
+                session, actor=self.actor(self.owner(merchant)), data=data
+            )
+        return user

@@ -13,6 +13,12 @@ class NotStaff(PermissionDenied):
     code = "staff_only"
 
 
+class NotCustomer(PermissionDenied):
+    """Only a shopper may do this."""
+
+    code = "customer_only"
+
+
 class EmailTaken(Conflict):
     """Another account already uses this email."""
 

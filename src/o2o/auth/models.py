@@ -3,7 +3,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from o2o.orm import BigId, Base, CreatedAt, IdPk, str_enum
+from o2o.orm import Base, BigId, CreatedAt, IdPk, str_enum
 
 
 class Role(StrEnum):

@@ -6,7 +6,7 @@ that one merchant cannot even learn another's ids exist.
 
 from dataclasses import dataclass, field
 
-from o2o.auth.errors import NotStaff
+from o2o.auth.errors import NotCustomer, NotStaff
 from o2o.auth.models import STAFF_ROLES, Role
 from o2o.errors import NotFound, PermissionDenied
 
@@ -33,6 +33,12 @@ def staff_merchant(actor: Actor) -> int:
     if not actor.is_staff or actor.merchant_id is None:
         raise NotStaff("Only a merchant's staff can do this.")
     return actor.merchant_id
+
+
+def ensure_customer(actor: Actor) -> None:
+    """Shopper-side actions (following a merchant, one's own consents) are for customers."""
+    if actor.role is not Role.CUSTOMER:
+        raise NotCustomer("Only a shopper can do this.")
 
 
 def ensure_same_merchant(actor: Actor, merchant_id: int, what: str) -> None:

@@ -79,6 +79,26 @@ def add_user(session: Session, user: User) -> User:
     return user
 
 
+def find_or_add_customer(
+    session: Session, *, phone: str, full_name: str, email: str | None = None
+) -> User:
+    """The network customer with this E.164 phone, or a new one with no password yet, who can
+    claim the account by signing up with the same phone (caller's transaction).
+
+    An existing customer keeps their own name and email; a phone of a staff account is refused.
+    """
+    user = session.scalar(select(User).where(User.phone == phone))
+    if user is None:
+        return add_user(
+            session,
+            User(role=Role.CUSTOMER, phone=phone, email=email, full_name=full_name,
+                 password_hash=None),
+        )
+    if user.role is not Role.CUSTOMER:
+        raise PhoneTaken("This phone number belongs to a staff account.", phone=phone)
+    return user
+
+
 def sign_up_customer(session: Session, *, data: CustomerSignup) -> User:
     """A shopper's own account. A phone registered at a counter without a password is claimed."""
     with transaction(session):
@@ -86,6 +106,10 @@ def sign_up_customer(session: Session, *, data: CustomerSignup) -> User:
         if existing is not None:
             if existing.role is not Role.CUSTOMER or existing.password_hash is not None:
                 raise PhoneTaken("This phone number is already registered.", phone=data.phone)
+            if data.email and data.email != existing.email and session.scalar(
+                select(User.id).where(User.email == data.email)
+            ):
+                raise EmailTaken("This email is already registered.", email=data.email)
             existing.full_name = data.full_name
             existing.password_hash = hash_password(data.password)
             if data.email:

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from o2o.orm import BigId, Base, CreatedAt, IdPk
+from o2o.orm import Base, BigId, CreatedAt, IdPk
 
 
 class CustomerProfile(Base):
