@@ -1,11 +1,13 @@
 """The ``o2o`` command: serve, migrate, demo-data."""
 
+import time
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from o2o.config import Settings
+from o2o.db import Database
 from o2o.migrate import upgrade
 
 app = typer.Typer(help="o2o: online-to-offline retail platform.", no_args_is_help=True)
@@ -19,11 +21,40 @@ def migrate() -> None:
     typer.echo(f"Database is at the newest schema ({settings.database_backend}).")
 
 
+@app.command("demo-data")
+def demo_data(
+    stores: Annotated[int | None, typer.Option(min=0, help="Generated stores to add.")] = None,
+    variants: Annotated[int | None, typer.Option(min=0, help="Generated variants to add.")] = None,
+    customers: Annotated[
+        int | None, typer.Option(min=0, help="Generated customers to add.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 1,
+) -> None:
+    """Load the realistic demo network, or with sizes, add a generated one for benchmarks."""
+    from o2o.demo.load import load_demo_if_empty
+    from o2o.demo.scale import add_network
+
+    settings = Settings()
+    upgrade(settings)
+    if stores is None and variants is None and customers is None:
+        load_demo_if_empty(settings, echo=typer.echo)
+        return
+    db = Database(settings.database_url, pool_size=2)
+    try:
+        typer.echo(f"Adding a generated network ({settings.database_backend}):")
+        started = time.perf_counter()
+        writer = add_network(db, stores=stores or 0, variants=variants or 0,
+                             customers=customers or 0, seed=seed, echo=typer.echo)
+        typer.echo(writer.report(time.perf_counter() - started))
+    finally:
+        db.dispose()
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option(help="Fill an empty database with the demo network.")] = False,
+    demo: Annotated[bool, typer.Option(help="Fill an empty database with the demo.")] = False,
     workers: Annotated[int, typer.Option(help="API processes (PostgreSQL only).")] = 1,
 ) -> None:
     """Migrate, optionally load the demo network, and serve the API and web apps."""
