@@ -2,7 +2,7 @@
 
 Revision ID: c0f55244057f
 Revises: 
-Create Date: 2026-11-23 11:13:23.738430
+Create Date: 2026-11-23 11:42:17.096550
 """
 
 from collections.abc import Sequence
@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('full_name', sa.String(length=120), nullable=False),
+    sa.Column('search_name', sa.String(length=120), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', o2o.orm.UTCDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),

@@ -1,8 +1,9 @@
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from o2o.fields import fold
 from o2o.orm import Base, BigId, CreatedAt, IdPk, str_enum
 
 
@@ -29,10 +30,17 @@ class User(Base):
     #: E.164, e.g. +84901234567: the identity of a customer.
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    #: ``full_name`` folded (see ``o2o.fields.fold``): "lan" finds "Nguyễn Thị Lan".
+    search_name: Mapped[str] = mapped_column(String(120), default="")
     #: None for a customer registered at the counter who has not set a password yet.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[CreatedAt]
+
+    @validates("full_name")
+    def _fold_name(self, _key: str, full_name: str) -> str:
+        self.search_name = fold(full_name)
+        return full_name
 
 
 class StaffLocation(Base):

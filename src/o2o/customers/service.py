@@ -5,7 +5,6 @@ its own profile of them, so one merchant's notes and consents are never another'
 """
 
 import re
-import unicodedata
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -100,55 +99,12 @@ def register_at_counter(
     return user, profile
 
 
-def _accented_letters() -> str:
-    """Every accented letter of Vietnamese (and a few Latin cousins), in both cases."""
-    letters = {"đ", "Đ"}
-    for base in "aeiouyAEIOUY":
-        for mark in ("", "\u0306", "\u0302", "\u031b"):  # ă; â ê ô; ơ ư
-            for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
-                letter = unicodedata.normalize("NFC", base + mark + tone)
-                if len(letter) == 1 and not letter.isascii():
-                    letters.add(letter)
-    return "".join(sorted(letters))
-
-
-_ACCENTED = _accented_letters()
-_PLAIN = "".join(fold(letter) for letter in _ACCENTED)
-
-
-#: Every way a plain letter may be written: "a" -> "aAàÀáÁ…".
-_SPELLINGS = {
-    plain: plain + plain.upper() + "".join(a for a in _ACCENTED if fold(a) == plain)
-    for plain in set(_PLAIN)
-}
-
-
-def _glob_char(char: str) -> str:
-    if char in _SPELLINGS:
-        return f"[{_SPELLINGS[char]}]"
-    if char in "*?[":
-        return f"[{char}]"
-    return f"[{char}{char.upper()}]" if char.upper() != char else char
-
-
-def _name_contains(word: str, dialect: str) -> ColumnElement[bool]:
-    """The customer's name contains a folded word, whatever accents and case it is written in.
-
-    PostgreSQL folds the name with ``translate()``; SQLite has no ``translate()`` (and a chain
-    of ``replace()`` overflows its parser), so the word becomes a GLOB of letter classes.
-    """
-    if dialect == "postgresql":
-        folded = func.lower(func.translate(User.full_name, _ACCENTED, _PLAIN))
-        return folded.contains(word, autoescape=True)
-    return User.full_name.op("GLOB")("*" + "".join(map(_glob_char, word)) + "*")
-
-
-def _matches(q: str, dialect: str) -> ColumnElement[bool] | None:
+def _matches(q: str) -> ColumnElement[bool] | None:
     """Every word of ``q`` in the name (accents ignored), or its digits in the phone."""
     words = list(dict.fromkeys(fold(q).split()))[:MAX_WORDS]
     conditions = []
     if words:
-        conditions.append(and_(*(_name_contains(word, dialect) for word in words)))
+        conditions.append(and_(*(User.search_name.contains(w, autoescape=True) for w in words)))
     digits = re.sub(r"\D", "", q).removeprefix("0")  # "0901 234" is +84901234… stored
     if digits:
         conditions.append(User.phone.contains(digits, autoescape=True))
@@ -175,7 +131,7 @@ def search_customers(
     conditions: list[ColumnElement[bool]] = [CustomerProfile.merchant_id == merchant_id]
     if phone and phone.strip():
         conditions.append(User.phone == _e164(phone))
-    if q and (match := _matches(q, session.get_bind().dialect.name)) is not None:
+    if q and (match := _matches(q)) is not None:
         conditions.append(match)
     joined = select(User, CustomerProfile).join(User, User.id == CustomerProfile.user_id)
     total = session.scalar(
