@@ -70,11 +70,11 @@ def settings(
     if request.param == "sqlite":
         path = tmp_path / "o2o.db"
         shutil.copy(sqlite_template, path)
-        return Settings(database_url=f"sqlite:///{path}")
+        return Settings(database_url=f"sqlite:///{path}", sweep_seconds=0)
     url = request.getfixturevalue("postgres_url")
     require(url is not None, "PostgreSQL (apt-get install postgresql)")
     _empty_postgres(url)
-    return Settings(database_url=url)
+    return Settings(database_url=url, sweep_seconds=0)
 
 
 @pytest.fixture

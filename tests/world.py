@@ -17,6 +17,7 @@ from o2o.customers import service as customers_service
 from o2o.customers.schemas import CounterRegistration
 from o2o.db import Database
 from o2o.fields import slugify
+from o2o.inventory import service as inventory_service
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location, Merchant
 from o2o.stores.schemas import LocationCreate, MerchantCreate
@@ -123,3 +124,12 @@ class World:
                 session, actor=self.actor(self.owner(merchant)), data=data
             )
         return user
+
+    def stock(self, merchant: Merchant, location: Location, variant_id: int,
+              on_hand: int) -> None:
+        """Count ``on_hand`` units of a variant onto a location's shelf."""
+        with self.db.session() as session:
+            inventory_service.set_on_hand(
+                session, actor=self.actor(self.owner(merchant)), location_id=location.id,
+                variant_id=variant_id, on_hand=on_hand, reason="opening stock",
+            )

@@ -14,6 +14,8 @@ from o2o.customers.api import router as customers_router
 from o2o.db import Database
 from o2o.deps import DbSession
 from o2o.errors import error_codes_markdown, install_error_handlers
+from o2o.inventory.api import router as inventory_router
+from o2o.inventory.sweeper import ReservationSweeper
 from o2o.stores.api import router as stores_router
 from o2o.web import mount_web
 
@@ -33,9 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, pool_size=settings.database_pool_size)
+        sweeper = ReservationSweeper(app.state.db, interval_seconds=settings.sweep_seconds)
+        if settings.sweep_seconds > 0:
+            sweeper.start()
         try:
             yield
         finally:
+            if settings.sweep_seconds > 0:
+                sweeper.stop()
             app.state.db.dispose()
 
     app = FastAPI(
@@ -47,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (auth_router, stores_router, catalog_router, customers_router):
+    for router in (auth_router, stores_router, catalog_router, customers_router,
+                   inventory_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

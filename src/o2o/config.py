@@ -18,10 +18,15 @@ class Settings(BaseSettings):
     secret_key: str = "o2o-development-secret-change-me-in-production"
     #: A staff shift; role and store scope are read from the token until it expires.
     token_ttl_minutes: int = 8 * 60
+    #: How often expired reservations give their stock back (0: never, e.g. in tests).
+    sweep_seconds: float = 10.0
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     #: Front-end packages installed by npm from package-lock.json.
     vendor_dir: Path = REPO_ROOT / "node_modules"
+    #: Map tiles of the store pages ({z}/{x}/{y}); empty draws the store marker on a plain
+    #: background, for a machine without internet.
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     migrations_dir: Path = REPO_ROOT / "migrations"
 
     @cached_property

@@ -19,7 +19,7 @@ NAMING_CONVENTION = {
 }
 
 #: Every domain whose tables belong to the schema (imported for Alembic and create_all).
-DOMAINS = ("stores", "auth", "catalog", "customers")
+DOMAINS = ("stores", "auth", "catalog", "customers", "inventory")
 
 #: 64-bit ids on PostgreSQL; SQLite needs INTEGER PRIMARY KEY for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

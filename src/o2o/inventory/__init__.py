@@ -1,0 +1,1 @@
+"""One stock for every channel: levels, the movement ledger and reservations."""
