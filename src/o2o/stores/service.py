@@ -165,6 +165,19 @@ def get_store(session: Session, *, store_id: int) -> tuple[Location, Merchant]:
     return row[0], row[1]
 
 
+def list_stores(session: Session, *, merchant_id: int) -> Sequence[Location]:
+    """A merchant's stores as shoppers see them: open ones only, never a warehouse."""
+    return session.scalars(
+        select(Location)
+        .where(
+            Location.merchant_id == merchant_id,
+            Location.kind == LocationKind.STORE,
+            Location.is_active,
+        )
+        .order_by(Location.city, Location.name)
+    ).all()
+
+
 def merchants_of_locations(session: Session, location_ids: Iterable[int]) -> dict[int, int]:
     """``{location_id: merchant_id}`` for the ids that exist."""
     ids = list(set(location_ids))

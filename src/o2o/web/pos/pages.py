@@ -1,0 +1,97 @@
+"""The point of sale: staff sign in, pick their store, scan a product, look a customer up."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response
+
+from o2o.auth.permissions import can_work_at
+from o2o.catalog import service as catalog_service
+from o2o.catalog.models import Variant
+from o2o.customers import service as customers_service
+from o2o.errors import NotFound, PermissionDenied
+from o2o.stores import service as stores_service
+from o2o.stores.models import Location, LocationKind
+from o2o.web.views import (
+    POS_ROLES,
+    AnyPage,
+    Page,
+    PageRoute,
+    PosPage,
+    local_path,
+    sign_in_with_form,
+    sign_out,
+)
+
+router = APIRouter(prefix="/pos", route_class=PageRoute)
+Field = Annotated[str, Form()]
+CUSTOMERS_SHOWN = 8
+
+
+def _my_stores(page: Page) -> list[Location]:
+    actor = page.signed_in
+    stores = stores_service.list_locations(page.session, actor=actor, kind=LocationKind.STORE)
+    return [s for s in stores if s.is_active and can_work_at(actor, s.id)]
+
+
+def _counter_store(page: Page, location_id: int) -> Location:
+    """A store of the actor's merchant they work at; a warehouse has no counter."""
+    store = stores_service.get_location(page.session, actor=page.signed_in,
+                                        location_id=location_id)
+    if store.kind is not LocationKind.STORE:
+        raise NotFound("Store not found.", location_id=location_id)
+    if not can_work_at(page.signed_in, store.id):
+        raise PermissionDenied("You do not work at this store.")
+    return store
+
+
+def _scan(page: Page, code: str) -> Variant | None:
+    try:
+        return catalog_service.find_variant(page.session, actor=page.signed_in, code=code)
+    except NotFound:
+        return None
+
+
+@router.get("/login")
+def login_form(page: AnyPage, next: str = "") -> Response:
+    return page.render("login.html", username="", error=None, next=local_path(next, "pos"))
+
+
+@router.post("/login")
+def login(page: AnyPage, username: Field = "", password: Field = "", next: Field = "") -> Response:
+    return sign_in_with_form(page, template="login.html", username=username, password=password,
+                             roles=POS_ROLES, target=local_path(next, "pos"))
+
+
+@router.post("/logout")
+def logout(next: Field = "") -> Response:
+    return sign_out(local_path(next, "pos", default="/pos/login"))
+
+
+@router.get("")
+def choose_store(page: PosPage) -> Response:
+    stores = _my_stores(page)
+    if len(stores) == 1:
+        return page.redirect(f"/pos/stores/{stores[0].id}")
+    return page.render("pos/stores.html", stores=stores)
+
+
+@router.get("/stores/{location_id}")
+def counter(page: PosPage, location_id: int, code: str = "") -> Response:
+    """The counter screen; with ``code``, what was scanned (alone when htmx asks)."""
+    store = _counter_store(page, location_id)
+    code = code.strip()
+    return page.render("pos/_scanned.html" if page.htmx else "pos/counter.html",
+                       store=store, code=code, section="counter",
+                       variant=_scan(page, code) if code else None)
+
+
+@router.get("/stores/{location_id}/customers")
+def customers(page: PosPage, location_id: int, q: str = "") -> Response:
+    """Customers of the merchant by phone (any part of it) or name."""
+    store = _counter_store(page, location_id)
+    q = q.strip()
+    found, total = customers_service.search_customers(
+        page.session, actor=page.signed_in, q=q, limit=CUSTOMERS_SHOWN
+    ) if q else ([], 0)
+    return page.render("pos/_customers.html" if page.htmx else "pos/customers.html",
+                       store=store, q=q, customers=found, total=total, section="customers")

@@ -1,0 +1,153 @@
+"""The shopper app: find a product, see the stores that sell it, sign up, follow shops."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response
+from pydantic import ValidationError
+
+from o2o.auth import service as auth_service
+from o2o.auth.errors import PhoneTaken
+from o2o.auth.schemas import CustomerSignup
+from o2o.catalog import service as catalog_service
+from o2o.catalog.models import Channel
+from o2o.customers import service as customers_service
+from o2o.stores import service as stores_service
+from o2o.stores.models import Location
+from o2o.web import display
+from o2o.web.views import (
+    EVERYONE,
+    AnyPage,
+    Page,
+    Pager,
+    PageRoute,
+    ShopperPage,
+    keep_token,
+    local_path,
+    sign_in_with_form,
+    sign_out,
+)
+
+router = APIRouter(prefix="/shop", route_class=PageRoute)
+
+HOME_PRODUCTS = 12
+RESULTS_PER_PAGE = 24
+Field = Annotated[str, Form()]
+
+
+def _with_hours(stores: Iterable[Location]) -> list[tuple[Location, display.StoreHours]]:
+    now = datetime.now(UTC)
+    return [(store, display.store_hours(store, now)) for store in stores]
+
+
+@router.get("")
+def home(page: AnyPage) -> Response:
+    products, _ = catalog_service.search_products(page.session, limit=HOME_PRODUCTS)
+    return page.render("shop/home.html", products=products,
+                       merchants=stores_service.list_merchants(page.session))
+
+
+@router.get("/search")
+def search(page: AnyPage, q: str = "", merchant: str = "", channel: str = "",
+           category: str = "", p: str = "") -> Response:
+    pager = Pager.of(p, RESULTS_PER_PAGE)
+    sold_in = Channel(channel) if channel in (Channel.ONLINE, Channel.STORE) else None
+    products, total = catalog_service.search_products(
+        page.session, q=q.strip() or None, merchant_slug=merchant or None, channel=sold_in,
+        category_id=int(category) if category.isdigit() else None,
+        limit=pager.size, offset=pager.offset,
+    )
+    return page.render(
+        "shop/search.html", q=q, merchant=merchant, channel=sold_in or "", products=products,
+        pager=pager.with_total(total), merchants=stores_service.list_merchants(page.session),
+    )
+
+
+@router.get("/products/{product_id}")
+def product(page: AnyPage, product_id: int) -> Response:
+    found = catalog_service.get_product(page.session, product_id=product_id, actor=page.actor)
+    variants = display.on_sale(found)
+    stores = stores_service.list_stores(page.session, merchant_id=found.merchant_id)
+    return page.render("shop/product.html", product=found, variants=variants,
+                       option_names=display.option_names(variants),
+                       stores=_with_hours(stores))
+
+
+@router.get("/m/{slug}")
+def merchant(page: AnyPage, slug: str) -> Response:
+    shop = stores_service.get_merchant(page.session, slug=slug)
+    products, total = catalog_service.search_products(
+        page.session, merchant_slug=slug, limit=HOME_PRODUCTS
+    )
+    return page.render(
+        "shop/merchant.html", merchant=shop, products=products, total=total,
+        categories=catalog_service.list_categories(page.session, merchant_slug=slug),
+        stores=_with_hours(stores_service.list_stores(page.session, merchant_id=shop.id)),
+    )
+
+
+@router.get("/stores/{store_id}")
+def store(page: AnyPage, store_id: int) -> Response:
+    location, shop = stores_service.get_store(page.session, store_id=store_id)
+    products, _ = catalog_service.search_products(
+        page.session, merchant_slug=shop.slug, channel=Channel.STORE, limit=8
+    )
+    return page.render("shop/store.html", store=location, merchant=shop, products=products,
+                       hours=display.store_hours(location, datetime.now(UTC)))
+
+
+@router.get("/login")
+def login_form(page: AnyPage, next: str = "") -> Response:
+    return page.render("login.html", username="", error=None, next=local_path(next, "shop"))
+
+
+@router.post("/login")
+def login(page: AnyPage, username: Field = "", password: Field = "", next: Field = "") -> Response:
+    return sign_in_with_form(page, template="login.html", username=username, password=password,
+                             roles=EVERYONE, target=local_path(next, "shop"))
+
+
+@router.post("/logout")
+def logout(next: Field = "") -> Response:
+    return sign_out(local_path(next, "shop"))
+
+
+def _signup_form(page: Page, *, form: dict[str, str], problems: set[str], next: str,
+                 status_code: int = 200) -> Response:
+    return page.render("shop/signup.html", form=form, problems=problems, next=next,
+                       status_code=status_code)
+
+
+@router.get("/signup")
+def signup_form(page: AnyPage, next: str = "") -> Response:
+    return _signup_form(page, form={"full_name": "", "phone": ""}, problems=set(),
+                        next=local_path(next, "shop", default="/shop/account"))
+
+
+@router.post("/signup")
+def signup(page: AnyPage, full_name: Field = "", phone: Field = "", password: Field = "",
+           next: Field = "") -> Response:
+    """A new shopper, signed in at once; refused fields are shown next to the field."""
+    form = {"full_name": full_name, "phone": phone}
+    target = local_path(next, "shop", default="/shop/account")
+    try:
+        data = CustomerSignup(full_name=full_name, phone=phone, password=password)
+        auth_service.sign_up_customer(page.session, data=data)
+    except ValidationError as exc:
+        problems = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+        return _signup_form(page, form=form, problems=problems, next=target, status_code=422)
+    except PhoneTaken:
+        return _signup_form(page, form=form, problems={"phone_taken"}, next=target,
+                            status_code=409)
+    token = auth_service.sign_in(page.session, username=data.phone, password=password,
+                                 settings=page.settings)
+    response = page.redirect(target)
+    keep_token(response, page.request, token, page.settings)
+    return response
+
+
+@router.get("/account")
+def account(page: ShopperPage) -> Response:
+    followed = customers_service.my_merchants(page.session, actor=page.signed_in)
+    return page.render("shop/account.html", followed=followed)

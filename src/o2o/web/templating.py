@@ -1,0 +1,55 @@
+"""Jinja2 environments of the web apps, one per language so rendering never shares state."""
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from o2o.config import Settings
+from o2o.stores.hours import format_clock
+from o2o.web import display, i18n
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _environment(loader: FileSystemLoader, locale: str, settings: Settings) -> Environment:
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    tz = settings.timezone
+    env.filters.update(
+        money=lambda amount: i18n.money(amount, locale),
+        number=lambda value: i18n.number(value, locale),
+        long_date=lambda value: i18n.long_date(value, locale, tz),
+        day=lambda value: i18n.day(value, locale, tz),
+        clock=format_clock,
+        phone=i18n.phone,
+    )
+    env.globals.update(
+        locale=locale,
+        locales=i18n.LOCALES,
+        weekdays=i18n.weekday_names(locale),
+        short_weekdays=i18n.weekday_names(locale, short=True),
+        map_tiles=settings.map_tile_url,
+        offer_of=display.offer_of,
+    )
+    return env
+
+
+class Templates:
+    """Renders a page in the visitor's language."""
+
+    def __init__(self, settings: Settings) -> None:
+        loader = FileSystemLoader(TEMPLATES_DIR)
+        self._environments = {
+            locale: _environment(loader, locale, settings) for locale in i18n.LOCALES
+        }
+
+    def render(self, locale: str, name: str, context: dict[str, Any]) -> str:
+        return self._environments[locale].get_template(name).render(context)
