@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Online-to-offline retail: one catalogue, one stock, one customer.",
         description=API_DESCRIPTION + error_codes_markdown(),
         lifespan=lifespan,
+        docs_url=None,  # served by the web apps from local files (o2o.web)
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -201,3 +201,10 @@ def test_a_mistyped_address_gets_a_page_with_a_way_back(page: Page) -> None:
     expect(page.get_by_role("heading", name="Không tìm thấy trang này")).to_be_visible()
     page.get_by_role("link", name="Về trang đầu").click()
     expect(page).to_have_url(re.compile(r"/shop$"))
+
+
+def test_api_docs_render_without_internet(page: Page) -> None:
+    page.goto("/docs")
+
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("o2o")
+    expect(page.locator(".opblock-tag-section").first).to_be_visible()

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from o2o.config import Settings
@@ -24,6 +25,7 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "chart.js": "chart.js/dist",
     "be-vietnam-pro": "@fontsource/be-vietnam-pro",
+    "swagger-ui": "swagger-ui-dist",
 }
 
 
@@ -40,6 +42,16 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/shop")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI served from this machine, so the docs work in a shop without internet."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="o2o API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/img/logo.svg",
+        )
 
 
 def _no_such_page() -> APIRouter:
