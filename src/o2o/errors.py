@@ -135,7 +135,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
-    found = []
+    found: list[type[DomainError]] = []
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
@@ -151,7 +151,8 @@ _GENERIC_CODES = {
 def error_codes_markdown() -> str:
     """The table of every error code, for the OpenAPI description (always current)."""
     rows = {code: (status, doc) for code, (status, doc) in _GENERIC_CODES.items()}
-    for cls in [DomainError, *_subclasses(DomainError)]:
+    classes: list[type[DomainError]] = [DomainError, *_subclasses(DomainError)]
+    for cls in classes:
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
         rows.setdefault(cls.code, (cls.status, doc))
     lines = ["| code | status | meaning |", "|---|---|---|"]
