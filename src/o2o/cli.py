@@ -28,12 +28,18 @@ def demo_data(
     customers: Annotated[
         int | None, typer.Option(min=0, help="Generated customers to add.")
     ] = None,
+    stock_per_store: Annotated[int | None, typer.Option(
+        min=0, help="Variants each generated store holds (default 30, or all its merchant's "
+                    "variants if fewer).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 1,
 ) -> None:
     """Load the realistic demo network, or with sizes, add a generated one for benchmarks."""
     from o2o.demo.load import load_demo_if_empty
-    from o2o.demo.scale import add_network
+    from o2o.demo.scale import TooFewVariants, add_network
 
+    if stock_per_store is not None and not stores:
+        raise typer.BadParameter("stock is generated for generated stores: give --stores.",
+                                 param_hint="--stock-per-store")
     settings = Settings()
     upgrade(settings)
     if stores is None and variants is None and customers is None:
@@ -43,8 +49,12 @@ def demo_data(
     try:
         typer.echo(f"Adding a generated network ({settings.database_backend}):")
         started = time.perf_counter()
-        writer = add_network(db, stores=stores or 0, variants=variants or 0,
-                             customers=customers or 0, seed=seed, echo=typer.echo)
+        try:
+            writer = add_network(db, stores=stores or 0, variants=variants or 0,
+                                 customers=customers or 0, stock_per_store=stock_per_store,
+                                 seed=seed, echo=typer.echo)
+        except TooFewVariants as error:
+            raise typer.BadParameter(str(error), param_hint="--stock-per-store") from error
         typer.echo(writer.report(time.perf_counter() - started))
     finally:
         db.dispose()

@@ -1,6 +1,7 @@
 """The demo network: realistic enough to click through, and generated at benchmark scale."""
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -9,10 +10,12 @@ from pwdlib import PasswordHash
 from sqlalchemy import Select, distinct, func, select
 from stdnum import ean
 from stdnum.vn import mst
+from typer.testing import CliRunner
 
 from o2o.auth import security
 from o2o.auth.models import Role, StaffLocation, User
-from o2o.catalog.models import Product, Variant
+from o2o.catalog.models import Channel, Product, Variant
+from o2o.cli import app
 from o2o.config import Settings
 from o2o.customers.models import CustomerProfile
 from o2o.db import Database
@@ -21,6 +24,8 @@ from o2o.demo.load import load_demo, load_demo_if_empty
 from o2o.demo.rows import landline, tax_code
 from o2o.demo.scale import LAT_RANGE, LON_RANGE, add_network
 from o2o.fields import fold, normalize_phone
+from o2o.inventory.models import MovementKind, StockLevel, StockMovement
+from o2o.inventory.service import reconcile
 from o2o.stores.models import Location, LocationKind, LocationService, Merchant
 
 CITIES = {"Hà Nội", "TP. Hồ Chí Minh", "Đà Nẵng"}
@@ -175,3 +180,104 @@ def test_generated_phone_numbers_and_tax_codes_are_valid() -> None:
         phone = landline(rng, city.name)
         assert normalize_phone(phone) == phone, city.name
     assert all(mst.is_valid(tax_code(rng, "03")) for _ in range(50))
+
+
+def test_demo_stores_and_warehouses_are_stocked_and_the_ledger_explains_every_unit(
+    db: Database,
+) -> None:
+    load_demo(db)
+
+    with db.session() as session:
+        levels = session.execute(
+            select(Location.kind, StockLevel.location_id, StockLevel.on_hand,
+                   StockLevel.online_buffer)
+            .join(Location, Location.id == StockLevel.location_id)
+        ).all()
+        stores = set(session.scalars(select(Location.id).where(Location.kind == "store")))
+        receipts = session.execute(
+            select(StockMovement.kind, StockMovement.reason, StockMovement.reference)
+            .distinct()).all()
+        mismatches = reconcile(session)
+    store_levels = [level for level in levels if level.kind is LocationKind.STORE]
+    warehouse_levels = [level for level in levels if level.kind is LocationKind.WAREHOUSE]
+    held_at = [level.location_id for level in store_levels]
+    assert set(held_at) == stores
+    assert min(Counter(held_at).values()) >= 10
+    assert (sum(level.on_hand for level in warehouse_levels) / len(warehouse_levels)
+            > 2 * sum(level.on_hand for level in store_levels) / len(store_levels))
+    assert any(level.on_hand <= 2 for level in store_levels)  # low stock somewhere
+    buffered = [level for level in store_levels if level.online_buffer]
+    assert buffered and all(level.online_buffer < level.on_hand for level in buffered)
+    assert count(db, select(func.count()).select_from(StockMovement)) == len(levels)
+    assert receipts == [(MovementKind.RECEIPT, "Tồn kho đầu kỳ", "demo")]
+    assert mismatches == []
+
+
+def test_demo_variant_is_found_at_several_stores_of_its_own_merchant_only(
+    db: Database,
+) -> None:
+    load_demo(db)
+
+    with db.session() as session:
+        held = session.execute(
+            select(StockLevel.merchant_id, StockLevel.variant_id, Location.kind,
+                   Location.merchant_id.label("location_merchant"),
+                   Variant.merchant_id.label("variant_merchant"), Variant.channels)
+            .join(Location, Location.id == StockLevel.location_id)
+            .join(Variant, Variant.id == StockLevel.variant_id)
+        ).all()
+        stores_of = Counter(session.scalars(
+            select(Location.merchant_id).where(Location.kind == LocationKind.STORE)))
+    at_stores = [level for level in held if level.kind is LocationKind.STORE]
+    stores_holding = Counter((level.merchant_id, level.variant_id) for level in at_stores)
+    widest = Counter[int]()
+    for (merchant_id, _), stores in stores_holding.items():
+        widest[merchant_id] = max(widest[merchant_id], stores)
+    assert all(level.merchant_id == level.location_merchant == level.variant_merchant
+               for level in held)
+    assert set(widest) == set(stores_of) and min(widest.values()) >= 3
+    assert any(stores < stores_of[merchant_id]  # a shopper may have to look further
+               for (merchant_id, _), stores in stores_holding.items())
+    assert all(level.channels is not Channel.ONLINE for level in at_stores)
+    assert all(level.channels is not Channel.STORE for level in held
+               if level.kind is LocationKind.WAREHOUSE)
+
+
+def test_generated_stores_hold_the_asked_number_of_their_merchants_variants(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("O2O_DATABASE_URL", settings.database_url)
+
+    result = CliRunner().invoke(app, ["demo-data", "--stores", "260", "--variants", "100",
+                                      "--stock-per-store", "5", "--seed", "3"])
+
+    assert result.exit_code == 0, result.output
+    assert "1,300 stock levels: 2,600 rows in" in result.output
+    with db.session() as session:
+        held = session.execute(
+            select(StockLevel.location_id, Location.merchant_id, Variant.merchant_id)
+            .join(Location, Location.id == StockLevel.location_id)
+            .join(Variant, Variant.id == StockLevel.variant_id)
+        ).all()
+        mismatches = reconcile(session)
+    per_store = Counter(location_id for location_id, _, _ in held)
+    assert len(per_store) == 260 and set(per_store.values()) == {5}
+    assert all(store == variant for _, store, variant in held)
+    assert count(db, select(func.count()).select_from(StockMovement)) == 260 * 5
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("options", [
+    ["--stores", "10", "--variants", "20", "--stock-per-store", "30"],
+    ["--variants", "20", "--stock-per-store", "5"],
+])
+def test_stock_per_store_that_cannot_be_met_is_refused_before_anything_is_written(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    monkeypatch.setenv("O2O_DATABASE_URL", settings.database_url)
+
+    result = CliRunner().invoke(app, ["demo-data", *options])
+
+    assert result.exit_code == 2
+    assert "--stock-per-store" in result.output
+    assert count(db, select(func.count()).select_from(Merchant)) == 0

@@ -1,4 +1,5 @@
-"""The realistic demo network, what ``scripts/serve`` shows: four chains in three cities.
+"""The realistic demo network, what ``scripts/serve`` shows: four chains in three cities,
+stocked (``demo.stock``).
 
 Every demo account signs in with the password ``demo``.
 """
@@ -33,6 +34,7 @@ from o2o.demo.rows import (
     merchant_row,
     user_row,
 )
+from o2o.demo.stock import demo_openings, opening_rows
 from o2o.fields import fold, normalize_phone
 from o2o.orm import utcnow
 from o2o.stores.models import LocationKind, Merchant
@@ -66,6 +68,11 @@ def load_demo(db: Database) -> Counter[str]:
             writer, merchant_id, seed.sku_prefix, CATALOGUES[seed.slug],
             house_brand=HOUSE_BRANDS.get(seed.slug), now=now,
         ))
+    trades = {merchant_id: seed.trade for seed, merchant_id in zip(MERCHANTS, merchant_ids,
+                                                                     strict=True)}
+    # A generator of its own, so that the stock does not reshuffle the customers after it.
+    openings = demo_openings(writer, random.Random(SEED + 1), trades)
+    writer.write(opening_rows(writer, openings, now=now))
     for start in range(0, CUSTOMERS, BATCH_ROWS):
         batch = customer_rows(
             writer, rng, first_phone=FIRST_CUSTOMER_PHONE + start,
@@ -131,7 +138,8 @@ def load_demo_if_empty(settings: Settings, *, echo: Callable[[str], object] = pr
         total = sum(rows.values())
         echo(f"Demo network loaded: {len(MERCHANTS)} merchants, "
              f"{sum(map(len, STORES.values()))} stores, {len(WAREHOUSES)} warehouses, "
-             f"{rows['variants']} variants, {CUSTOMERS:,} customers; "
+             f"{rows['variants']} variants, {rows['stock_levels']:,} stock levels, "
+             f"{CUSTOMERS:,} customers; "
              f"{total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s).")
         echo(LOGINS)
         return True

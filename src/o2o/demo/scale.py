@@ -2,8 +2,8 @@
 
 Generated merchants come with an owner (password ``demo``), stores spread around real city
 centres with their trade's hours and services, a catalogue drawn from the realistic one,
-and customers whose phone numbers continue after the ones already in the database.
-No warehouses, cashiers or stock: benchmarks add what they measure.
+opening stock at every store, and customers whose phone numbers continue after the ones
+already in the database. No warehouses or cashiers: benchmarks add what they measure.
 """
 
 import math
@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from o2o.auth.models import Role, User
 from o2o.auth.security import hash_password
+from o2o.catalog.models import Variant
 from o2o.db import Database
 from o2o.demo.bulk import BATCH_ROWS, BulkWriter
 from o2o.demo.catalogue import CATALOGUES, ProductSeed, variants_of
@@ -36,9 +37,10 @@ from o2o.demo.rows import (
     tax_code,
     user_row,
 )
+from o2o.demo.stock import generated_openings, opening_rows
 from o2o.fields import slugify
 from o2o.orm import utcnow
-from o2o.stores.models import LocationKind, Merchant, Trade
+from o2o.stores.models import Location, LocationKind, Merchant, Trade
 
 #: Vietnam's bounding box: no generated store falls outside it.
 LAT_RANGE = (8.18, 23.39)
@@ -48,6 +50,8 @@ STORES_PER_MERCHANT = 250
 VARIANTS_PER_MERCHANT = 1000
 #: Stores per transaction: each comes with 7 opening intervals and 2–4 services.
 STORE_BATCH = 1000
+#: Variants each generated store holds, unless asked otherwise.
+STOCK_PER_STORE = 30
 
 TRADE_LABELS = {Trade.FASHION: "Thời Trang", Trade.ELECTRONICS: "Điện Máy",
                 Trade.CAFE: "Cà Phê", Trade.BEAUTY: "Mỹ Phẩm"}
@@ -62,6 +66,10 @@ TAX_PROVINCE = {"Hà Nội": "01", "TP. Hồ Chí Minh": "03", "Đà Nẵng": "0
 Echo = Callable[[str], object]
 
 
+class TooFewVariants(ValueError):
+    """More variants per store were asked for than a generated merchant would have."""
+
+
 class Chain(NamedTuple):
     """A generated merchant: "Cà Phê Minh Long", slug ``ca-phe-minh-long-17``."""
 
@@ -72,20 +80,32 @@ class Chain(NamedTuple):
     home: City
 
 
-def add_network(db: Database, *, stores: int, variants: int, customers: int, seed: int = 1,
+def add_network(db: Database, *, stores: int, variants: int, customers: int,
+                stock_per_store: int | None = None, seed: int = 1,
                 echo: Echo = lambda _: None) -> BulkWriter:
     """Add exactly ``stores`` stores, ``variants`` variants and ``customers`` customers.
 
-    Merchants are added to hold them: one per 250 stores or per 1,000 variants.
+    Merchants are added to hold them: one per 250 stores or per 1,000 variants. Each store
+    holds ``stock_per_store`` of its merchant's variants (by default 30, or all a merchant
+    has if fewer), each level with its receipt. Raises TooFewVariants, before writing
+    anything, when a merchant would have fewer variants than its stores are asked to hold.
     Deterministic for a seed, apart from timestamps and ids.
     """
+    count = max(math.ceil(stores / STORES_PER_MERCHANT),
+                math.ceil(variants / VARIANTS_PER_MERCHANT))
+    fewest = variants // count if count else 0
+    if stock_per_store is None:
+        stock_per_store = min(STOCK_PER_STORE, fewest)
+    if stores and stock_per_store > fewest:
+        raise TooFewVariants(
+            f"{stock_per_store} variants per store is more than each generated merchant has "
+            f"({fewest:,}): ask for at least {stock_per_store * count:,} variants."
+        )
     writer = BulkWriter(db)
     rng = random.Random(seed)
     now = utcnow()
     password_hash = hash_password(DEMO_PASSWORD)
     chains: list[Chain] = []
-    count = max(math.ceil(stores / STORES_PER_MERCHANT),
-                math.ceil(variants / VARIANTS_PER_MERCHANT))
 
     def merchants() -> None:
         chains.extend(_write_chains(writer, rng, count, password_hash=password_hash, now=now))
@@ -95,6 +115,9 @@ def add_network(db: Database, *, stores: int, variants: int, customers: int, see
           lambda: _write_stores(writer, rng, chains, stores, now=now))
     _step(echo, writer, f"{variants:,} variants",
           lambda: _write_catalogues(writer, rng, chains, variants, now=now))
+    if stores and stock_per_store:
+        _step(echo, writer, f"{stores * stock_per_store:,} stock levels",
+              lambda: _write_stock(writer, rng, chains, stock_per_store, now=now))
     _step(echo, writer, f"{customers:,} customers",
           lambda: _write_customers(writer, rng, customers, password_hash=password_hash, now=now))
     return writer
@@ -208,6 +231,31 @@ def _write_catalogues(writer: BulkWriter, rng: random.Random, chains: list[Chain
             batch, pending = [], 0
     if batch:
         writer.write(batch)
+
+
+def _write_stock(writer: BulkWriter, rng: random.Random, chains: list[Chain], per_store: int,
+                 *, now: datetime) -> None:
+    """``per_store`` variants of its chain at every store of the chains, with receipts."""
+    first, last = chains[0].id, chains[-1].id  # the chains' ids run on, with nothing between
+    with writer.db.session() as session:
+        rows = session.execute(
+            select(Variant.merchant_id, Variant.id)
+            .where(Variant.merchant_id.between(first, last))
+            .order_by(Variant.id)
+        ).all()
+        stores = [(merchant_id, store_id) for merchant_id, store_id in session.execute(
+            select(Location.merchant_id, Location.id)
+            .where(Location.merchant_id.between(first, last),
+                   Location.kind == LocationKind.STORE)
+            .order_by(Location.id)
+        )]
+    variants: dict[int, list[int]] = {chain.id: [] for chain in chains}
+    for merchant_id, variant_id in rows:
+        variants[merchant_id].append(variant_id)
+    for start in range(0, len(stores), STORE_BATCH):
+        openings = generated_openings(rng, stores[start:start + STORE_BATCH], variants,
+                                      per_store)
+        writer.write(opening_rows(writer, openings, now=now))
 
 
 def _write_customers(writer: BulkWriter, rng: random.Random, count: int, *, password_hash: str,
