@@ -1,12 +1,17 @@
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from o2o.auth.deps import CurrentActor
 from o2o.deps import DbSession
 from o2o.errors import ERROR_RESPONSES
+from o2o.fields import Slug
+from o2o.inventory import nearby
+from o2o.inventory.nearby_schemas import NearbyStoreRead, NearbyStores
+from o2o.inventory.schemas import MAX_UNITS
 from o2o.stores import hours, service
-from o2o.stores.models import LocationKind
+from o2o.stores.models import LocationKind, StoreService
 from o2o.stores.schemas import (
     LocationCreate,
     LocationRead,
@@ -34,6 +39,33 @@ def get_merchant(slug: str, session: DbSession) -> object:
 def onboard_merchant(data: MerchantCreate, session: DbSession, actor: CurrentActor) -> object:
     """Add a merchant and its owner's account (network operator only)."""
     return service.onboard_merchant(session, actor=actor, data=data)
+
+
+# Declared before /stores/{store_id}, which would otherwise take "nearby" for an id.
+@router.get("/stores/nearby", response_model=NearbyStores)
+def nearby_stores(
+    session: DbSession,
+    lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
+    lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
+    radius_km: Annotated[float, Query(gt=0, le=50, allow_inf_nan=False)] = 5,
+    variant_id: int | None = None,
+    quantity: Annotated[int, Query(ge=1, le=MAX_UNITS)] = 1,
+    open_now: bool = False,
+    offers: Annotated[StoreService | None, Query(alias="service")] = None,
+    merchant: Annotated[Slug | None, Query(description="A merchant's slug")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> NearbyStores:
+    """Active stores within ``radius_km`` of a point, nearest first (public).
+
+    With ``variant_id``, only stores whose online channel can sell ``quantity`` units of it
+    now, with how many in ``available``.
+    """
+    found = nearby.find_nearby(
+        session, lat=lat, lon=lon, radius_km=radius_km, variant_id=variant_id,
+        quantity=quantity, open_now=open_now, service=offers, merchant_slug=merchant,
+        limit=limit,
+    )
+    return NearbyStores(items=[NearbyStoreRead.of(store) for store in found])
 
 
 @router.get("/stores/{store_id}", response_model=StoreRead)
