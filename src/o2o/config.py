@@ -3,6 +3,7 @@
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 8 * 60
     #: How often expired reservations give their stock back (0: never, e.g. in tests).
     sweep_seconds: float = 10.0
+    #: What one more shipment of a split delivery costs, in kilometres of distance: a split
+    #: is chosen only when it saves more (see ``o2o.inventory.allocation``).
+    allocation_split_cost_km: float = Field(10.0, ge=0)
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     #: Front-end packages installed by npm from package-lock.json.

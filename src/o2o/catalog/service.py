@@ -145,6 +145,26 @@ def get_variant(session: Session, *, variant_id: int) -> Variant | None:
     return session.get(Variant, variant_id)
 
 
+def find_variants(session: Session, *, merchant_id: int, skus: Iterable[str] = (),
+                  barcodes: Iterable[str] = ()) -> tuple[dict[str, Variant], dict[str, Variant]]:
+    """A merchant's variants by the codes of a file, in a few queries:
+    ``({SKU: variant}, {barcode: variant})``; SKUs are upper-cased, unknown codes absent."""
+    by_sku = _variants_where(session, merchant_id, Variant.sku, {s.upper() for s in skus})
+    by_barcode = _variants_where(session, merchant_id, Variant.barcode, set(barcodes))
+    return ({v.sku: v for v in by_sku}, {v.barcode: v for v in by_barcode if v.barcode})
+
+
+def _variants_where(session: Session, merchant_id: int,
+                    column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+                    codes: set[str]) -> list[Variant]:
+    ordered = sorted(codes)
+    found: list[Variant] = []
+    for start in range(0, len(ordered), 500):  # bounded IN lists on both databases
+        found += session.scalars(select(Variant).where(
+            Variant.merchant_id == merchant_id, column.in_(ordered[start:start + 500])))
+    return found
+
+
 def catalogue_size(session: Session, *, actor: Actor) -> tuple[int, int]:
     """How many products (any status) and variants the actor's merchant has."""
     merchant_id = staff_merchant(actor)

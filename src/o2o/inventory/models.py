@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from o2o.orm import Base, BigId, CreatedAt, IdPk, str_enum
 
@@ -108,3 +108,90 @@ class Reservation(Base):
     expires_at: Mapped[datetime]
     created_at: Mapped[CreatedAt]
     closed_at: Mapped[datetime | None]
+
+
+class TransferStatus(StrEnum):
+    IN_TRANSIT = "in_transit"  # left the source, not yet at the destination
+    RECEIVED = "received"  # on the destination's shelf
+    CANCELLED = "cancelled"  # put back at the source before it arrived
+
+
+class StockTransfer(Base):
+    """Units sent from one location of a merchant to another (ship-from-store rebalancing).
+
+    While in transit they are on neither shelf: the source's ``transfer_out`` movements
+    removed them and the destination's ``transfer_in`` movements add them on receipt.
+    """
+
+    __tablename__ = "stock_transfers"
+    __table_args__ = (
+        CheckConstraint("from_location_id <> to_location_id", name="distinct_locations"),
+        Index("ix_stock_transfers_merchant_status", "merchant_id", "status", "id"),
+    )
+
+    id: Mapped[IdPk]
+    merchant_id: Mapped[int] = mapped_column(BigId, ForeignKey("merchants.id"))
+    from_location_id: Mapped[int] = mapped_column(BigId, ForeignKey("locations.id"), index=True)
+    to_location_id: Mapped[int] = mapped_column(BigId, ForeignKey("locations.id"), index=True)
+    status: Mapped[TransferStatus] = mapped_column(
+        str_enum(TransferStatus), default=TransferStatus.IN_TRANSIT
+    )
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    created_at: Mapped[CreatedAt]
+    #: When and by whom it was received or cancelled.
+    closed_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+
+    lines: Mapped[list["StockTransferLine"]] = relationship(
+        order_by="StockTransferLine.variant_id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class StockTransferLine(Base):
+    __tablename__ = "stock_transfer_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    transfer_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("stock_transfers.id", ondelete="CASCADE"), primary_key=True
+    )
+    variant_id: Mapped[int] = mapped_column(BigId, ForeignKey("variants.id"), primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(BigId, ForeignKey("merchants.id"))
+    quantity: Mapped[int]
+
+
+class StockCount(Base):
+    """One stock count of a location applied from a file; its differences are ``count``
+    movements referenced ``count:<id>``."""
+
+    __tablename__ = "stock_counts"
+
+    id: Mapped[IdPk]
+    merchant_id: Mapped[int] = mapped_column(BigId, ForeignKey("merchants.id"))
+    location_id: Mapped[int] = mapped_column(BigId, ForeignKey("locations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    created_at: Mapped[CreatedAt]
+
+    lines: Mapped[list["StockCountLine"]] = relationship(
+        order_by="StockCountLine.variant_id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class StockCountLine(Base):
+    """What the ledger said and what was counted, kept even when they agreed."""
+
+    __tablename__ = "stock_count_lines"
+    __table_args__ = (
+        CheckConstraint("expected >= 0", name="expected_not_negative"),
+        CheckConstraint("counted >= 0", name="counted_not_negative"),
+    )
+
+    count_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("stock_counts.id", ondelete="CASCADE"), primary_key=True
+    )
+    variant_id: Mapped[int] = mapped_column(BigId, ForeignKey("variants.id"), primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(BigId, ForeignKey("merchants.id"))
+    #: The CSV row it came from (1 is the header).
+    csv_row: Mapped[int]
+    expected: Mapped[int]
+    counted: Mapped[int]

@@ -1,9 +1,14 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, computed_field
+from pydantic import Field, computed_field, field_validator
 
-from o2o.inventory.models import MovementKind, ReservationPurpose, ReservationStatus
+from o2o.inventory.models import (
+    MovementKind,
+    ReservationPurpose,
+    ReservationStatus,
+    TransferStatus,
+)
 from o2o.schemas import Input, Output
 
 #: One location never holds more than ten million units of one variant.
@@ -75,3 +80,90 @@ class ReservationRead(Output):
     status: ReservationStatus
     expires_at: datetime
     created_at: datetime
+
+
+class OnlineBufferSet(Input):
+    """Units of this variant the online channel leaves on the shelf for walk-in customers."""
+
+    online_buffer: int = Field(ge=0, le=MAX_UNITS, strict=True)
+
+
+class TransferLineIn(Input):
+    variant_id: int
+    quantity: int = Field(ge=1, le=MAX_UNITS, strict=True)
+
+
+class TransferCreate(Input):
+    """Send units from one location to another; they leave the source at once."""
+
+    from_location_id: int
+    to_location_id: int
+    lines: list[TransferLineIn] = Field(min_length=1, max_length=500)
+    note: str = Field("", max_length=200, examples=["Bù hàng cho cửa hàng Quận 1"])
+
+    @field_validator("lines")
+    @classmethod
+    def _one_line_per_variant(cls, lines: list[TransferLineIn]) -> list[TransferLineIn]:
+        variants = [line.variant_id for line in lines]
+        if len(set(variants)) != len(variants):
+            raise ValueError("each variant may appear on one line only")
+        return lines
+
+
+class TransferLineRead(Output):
+    variant_id: int
+    quantity: int
+
+
+class TransferRead(Output):
+    id: int
+    from_location_id: int
+    to_location_id: int
+    status: TransferStatus
+    note: str
+    lines: list[TransferLineRead]
+    created_by: int | None
+    created_at: datetime
+    #: Who received or cancelled it, and when.
+    closed_by: int | None
+    closed_at: datetime | None
+
+
+class CountRowError(Output):
+    """A row of a count file that cannot be applied; ``row`` 1 is the header."""
+
+    row: int
+    code: str
+    message: str
+
+
+class CountLineRead(Output):
+    row: int
+    variant_id: int
+    sku: str
+    expected: int = Field(description="on hand according to the ledger")
+    counted: int
+    reserved: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def difference(self) -> int:
+        """What the count adds (positive) or removes (negative)."""
+        return self.counted - self.expected
+
+
+class CountPreview(Output):
+    """What applying the file would change; nothing is written."""
+
+    location_id: int
+    lines: list[CountLineRead]
+    errors: list[CountRowError]
+
+
+class CountRead(Output):
+    """An applied count: the differences are now ``count`` movements."""
+
+    id: int
+    location_id: int
+    created_at: datetime
+    lines: list[CountLineRead]

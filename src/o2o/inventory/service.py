@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from o2o.auth.permissions import Actor, can_work_at
+from o2o.auth.permissions import Actor, can_work_at, ensure_manager
 from o2o.catalog import service as catalog_service
 from o2o.catalog.models import Channel
 from o2o.db import transaction
@@ -24,6 +24,13 @@ from o2o.inventory.errors import (
     ReservationClosed,
     ReservationLimit,
     StockHeldByReservations,
+)
+from o2o.inventory.levels import (
+    available_at,
+    check_variant,
+    ensure_level,
+    level_key,
+    staff_location,
 )
 from o2o.inventory.models import (
     MovementKind,
@@ -51,38 +58,6 @@ _ADJUSTMENT_KINDS = {
 }
 
 
-def _level_key(location_id: int, variant_id: int):  # type: ignore[no-untyped-def]
-    return and_(StockLevel.location_id == location_id, StockLevel.variant_id == variant_id)
-
-
-def _staff_location(session: Session, actor: Actor, location_id: int) -> int:
-    """The merchant of a location the actor may move stock at."""
-    location = stores_service.get_location(session, actor=actor, location_id=location_id)
-    if not can_work_at(actor, location_id):
-        raise PermissionDenied("You can change stock only at the stores you work at.")
-    return location.merchant_id
-
-
-def _variant_of(session: Session, merchant_id: int, variant_id: int) -> None:
-    variant = catalog_service.get_variant(session, variant_id=variant_id)
-    if variant is None or variant.merchant_id != merchant_id:
-        raise NotFound("Variant not found.", variant_id=variant_id)
-
-
-def _ensure_level(session: Session, merchant_id: int, location_id: int, variant_id: int) -> None:
-    """Create the level row at zero if it does not exist yet (no-op when it does)."""
-    exists = session.scalar(
-        select(StockLevel.on_hand).where(_level_key(location_id, variant_id))
-    )
-    if exists is None:
-        session.execute(
-            insert(StockLevel).values(
-                merchant_id=merchant_id, location_id=location_id, variant_id=variant_id,
-                on_hand=0, reserved=0, online_buffer=0,
-            )
-        )
-
-
 def _record(session: Session, *, merchant_id: int, location_id: int, variant_id: int,
             kind: MovementKind, delta: int, reason: str, reference: str | None,
             user_id: int | None) -> None:
@@ -105,12 +80,12 @@ def adjust(session: Session, *, actor: Actor, location_id: int, variant_id: int,
     if delta == 0 or (sign and (delta > 0) != (sign > 0)):
         raise MovementSign(f"A {kind} cannot move stock by {delta:+d}.", delta=delta)
     with transaction(session):
-        merchant_id = _staff_location(session, actor, location_id)
-        _variant_of(session, merchant_id, variant_id)
-        _ensure_level(session, merchant_id, location_id, variant_id)
+        merchant_id = staff_location(session, actor, location_id)
+        check_variant(session, merchant_id, variant_id)
+        ensure_level(session, merchant_id, location_id, variant_id)
         level = session.execute(
             update(StockLevel)
-            .where(_level_key(location_id, variant_id),
+            .where(level_key(location_id, variant_id),
                    StockLevel.on_hand + delta >= StockLevel.reserved)
             .values(on_hand=StockLevel.on_hand + delta, updated_at=utcnow())
             .returning(StockLevel)
@@ -129,11 +104,11 @@ def set_on_hand(session: Session, *, actor: Actor, location_id: int, variant_id:
                 on_hand: int, reason: str) -> StockLevel:
     """Record a count: the difference to what the ledger says becomes a ``count`` movement."""
     with transaction(session):
-        merchant_id = _staff_location(session, actor, location_id)
-        _variant_of(session, merchant_id, variant_id)
-        _ensure_level(session, merchant_id, location_id, variant_id)
+        merchant_id = staff_location(session, actor, location_id)
+        check_variant(session, merchant_id, variant_id)
+        ensure_level(session, merchant_id, location_id, variant_id)
         level = session.scalars(
-            select(StockLevel).where(_level_key(location_id, variant_id)).with_for_update()
+            select(StockLevel).where(level_key(location_id, variant_id)).with_for_update()
         ).one()
         if on_hand < level.reserved:
             raise StockHeldByReservations(
@@ -223,7 +198,7 @@ def _sellable(session: Session, actor: Actor, staff: bool, merchant_id: int, hol
     if staff:
         if not can_work_at(actor, hold.location_id):
             raise PermissionDenied("You can hold stock only at the stores you work at.")
-        _variant_of(session, merchant_id, hold.variant_id)
+        check_variant(session, merchant_id, hold.variant_id)
         return
     variant = catalog_service.get_variant(session, variant_id=hold.variant_id)
     if variant is None or variant.merchant_id != merchant_id or not variant.is_active:
@@ -236,22 +211,11 @@ def _take(session: Session, hold: Hold, staff: bool) -> bool:
     buffer = 0 if staff else StockLevel.online_buffer
     result = session.execute(
         update(StockLevel)
-        .where(_level_key(hold.location_id, hold.variant_id),
+        .where(level_key(hold.location_id, hold.variant_id),
                StockLevel.on_hand - StockLevel.reserved - buffer >= hold.quantity)
         .values(reserved=StockLevel.reserved + hold.quantity)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-def available_at(session: Session, location_id: int, variant_id: int, staff: bool) -> int:
-    row = session.execute(
-        select(StockLevel.on_hand, StockLevel.reserved, StockLevel.online_buffer)
-        .where(_level_key(location_id, variant_id))
-    ).first()
-    if row is None:
-        return 0
-    on_hand, reserved, buffer = row
-    return max(0, on_hand - reserved - (0 if staff else buffer))
 
 
 def _load_reservation(session: Session, actor: Actor, reservation_id: int) -> Reservation:
@@ -288,7 +252,7 @@ def release(session: Session, *, actor: Actor, reservation_id: int) -> Reservati
         _close(session, reservation, ReservationStatus.RELEASED)
         session.execute(
             update(StockLevel)
-            .where(_level_key(reservation.location_id, reservation.variant_id))
+            .where(level_key(reservation.location_id, reservation.variant_id))
             .values(reserved=StockLevel.reserved - reservation.quantity)
         )
     return reservation
@@ -304,7 +268,7 @@ def commit_sale(session: Session, *, actor: Actor, reservation_id: int,
         _close(session, reservation, ReservationStatus.COMMITTED)
         session.execute(
             update(StockLevel)
-            .where(_level_key(reservation.location_id, reservation.variant_id))
+            .where(level_key(reservation.location_id, reservation.variant_id))
             .values(on_hand=StockLevel.on_hand - reservation.quantity,
                     reserved=StockLevel.reserved - reservation.quantity,
                     updated_at=utcnow())
@@ -343,7 +307,7 @@ def expire_due(session: Session, *, now: datetime | None = None, batch: int = 50
         for (location_id, variant_id), quantity in sorted(totals.items()):
             session.execute(
                 update(StockLevel)
-                .where(_level_key(location_id, variant_id))
+                .where(level_key(location_id, variant_id))
                 .values(reserved=StockLevel.reserved - quantity)
             )
     return len(expired)
@@ -397,7 +361,7 @@ def get_level(session: Session, *, actor: Actor, location_id: int,
     merchant_id = stores_service.get_location(
         session, actor=actor, location_id=location_id
     ).merchant_id
-    _variant_of(session, merchant_id, variant_id)
+    check_variant(session, merchant_id, variant_id)
     level = session.get(StockLevel, (location_id, variant_id))
     return level or StockLevel(location_id=location_id, variant_id=variant_id,
                                merchant_id=merchant_id, on_hand=0, reserved=0,
@@ -426,3 +390,21 @@ def levels_of_variant(session: Session, *, variant_id: int) -> list[StockLevel]:
         select(StockLevel).where(StockLevel.variant_id == variant_id)
         .order_by(StockLevel.location_id)
     ))
+
+
+def set_online_buffer(session: Session, *, actor: Actor, location_id: int, variant_id: int,
+                      online_buffer: int) -> StockLevel:
+    """Keep units for walk-in customers: the online channel sells only what lies above the
+    buffer (staff still sell everything). Owners and the managers of the store set it."""
+    with transaction(session):
+        merchant_id = staff_location(session, actor, location_id)
+        ensure_manager(actor)
+        check_variant(session, merchant_id, variant_id)
+        ensure_level(session, merchant_id, location_id, variant_id)
+        level = session.execute(
+            update(StockLevel)
+            .where(level_key(location_id, variant_id))
+            .values(online_buffer=online_buffer, updated_at=utcnow())
+            .returning(StockLevel)
+        ).scalar_one()
+    return level
