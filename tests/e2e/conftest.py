@@ -56,15 +56,19 @@ class People:
 
 
 def build_world(db: Database) -> People:
-    """Two merchants, three stores and a warehouse, staff, a shopper and a few products."""
+    """Two merchants, three stores and a warehouse, staff, a shopper and a few products;
+    the T-shirts are in stock (jeans nowhere)."""
     world = World(db)
     hoasen = world.merchant("hoasen", name="Thời trang Hoa Sen")
     saoviet = world.merchant("saoviet", name="Điện máy Sao Việt", trade="electronics")
     hoan_kiem = world.location(hoasen, "hk", name="Hoa Sen Hoàn Kiếm",
                                services=["pickup", "try_on", "returns"])
-    world.location(hoasen, "q1", name="Hoa Sen Quận 1", address="135 Nam Kỳ Khởi Nghĩa",
-                   district="Quận 1", city="TP. Hồ Chí Minh", lat=10.7769, lon=106.7009)
-    world.location(hoasen, "kho-hn", name="Kho Long Biên", kind="warehouse", services=[])
+    quan_1 = world.location(hoasen, "q1", name="Hoa Sen Quận 1",
+                            address="135 Nam Kỳ Khởi Nghĩa", district="Quận 1",
+                            city="TP. Hồ Chí Minh", lat=10.7769, lon=106.7009)
+    long_bien = world.location(hoasen, "kho-hn", name="Kho Long Biên", kind="warehouse",
+                               services=[], address="27 Cổ Linh", district="Long Biên",
+                               lat=21.0452, lon=105.8770)
     world.location(saoviet, "cg", name="Sao Việt Cầu Giấy", address="241 Xuân Thủy",
                    district="Cầu Giấy", lat=21.0368, lon=105.7826,
                    services=["pickup", "installation"])
@@ -77,6 +81,11 @@ def build_world(db: Database) -> People:
         {"sku": "AT-DO-L", "options": {"Màu": "Đỏ", "Size": "L"}, "price": 139_000,
          "channels": "store"},
     ])
+    sku = {v.sku: v.id for v in shirt.variants}
+    red_m, red_l = sku["AT-DO-M"], sku["AT-DO-L"]
+    for location, variant_id, units in ((hoan_kiem, red_m, 3), (quan_1, red_m, 12),
+                                        (long_bien, red_m, 40), (quan_1, red_l, 2)):
+        world.stock(hoasen, location, variant_id, units)
     _product(db, world.actor(owner), "Quần jean ống suông", [
         {"sku": "QJ-30", "options": {"Size": "30"}, "price": 459_000},
     ])

@@ -33,9 +33,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, exists, null, select
 from sqlalchemy.orm import Session
 
+from o2o.auth.permissions import Actor
 from o2o.catalog import service as catalog_service
 from o2o.catalog.models import ProductStatus, Variant
 from o2o.errors import NotFound
+from o2o.inventory.levels import check_variant
 from o2o.inventory.models import StockLevel
 from o2o.stores import geo, hours
 from o2o.stores import service as stores_service
@@ -78,6 +80,25 @@ class VariantAvailability:
     variant_id: int
     total: int
     locations: list[LocationStock]
+
+
+@dataclass(frozen=True)
+class StockAround:
+    """What another location of the merchant holds of a variant, seen from one store."""
+
+    location_id: int
+    name: str
+    kind: LocationKind
+    district: str
+    city: str
+    distance_km: float
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        """Units staff there can hand over: walk-in buffers count, reservations do not."""
+        return self.on_hand - self.reserved
 
 
 def _online_available() -> ColumnElement[int]:
@@ -223,3 +244,32 @@ def variant_availability(session: Session, *, variant_id: int) -> VariantAvailab
     )
     locations = [LocationStock(*row) for row in rows]
     return VariantAvailability(variant.id, sum(s.available for s in locations), locations)
+
+
+def stock_around(session: Session, *, actor: Actor, location_id: int, variant_id: int,
+                 limit: int = 10) -> list[StockAround]:
+    """The ``limit`` other active locations of the actor's merchant, stores and warehouses,
+    that can hand over some of a variant, nearest to ``location_id`` first: where staff send
+    a customer the shelf here cannot serve. NotFound for another merchant's location or
+    variant."""
+    origin = stores_service.get_location(session, actor=actor, location_id=location_id)
+    check_variant(session, origin.merchant_id, variant_id)
+    available = StockLevel.on_hand - StockLevel.reserved
+    rows = session.execute(
+        select(Location.id, Location.name, Location.kind, Location.district, Location.city,
+               Location.lat, Location.lon, StockLevel.on_hand, StockLevel.reserved)
+        .join(StockLevel, StockLevel.location_id == Location.id)
+        .where(StockLevel.variant_id == variant_id,
+               Location.merchant_id == origin.merchant_id,
+               Location.id != origin.id,
+               Location.is_active,
+               available > 0)
+    ).all()
+    found = [
+        StockAround(row.id, row.name, row.kind, row.district, row.city,
+                    geo.haversine_km(origin.lat, origin.lon, row.lat, row.lon),
+                    row.on_hand, row.reserved)
+        for row in rows
+    ]
+    found.sort(key=lambda s: (s.distance_km, s.location_id))
+    return found[:limit]

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from o2o.config import Settings
 from o2o.errors import NotFound
 from o2o.web.backoffice.pages import router as admin_router
+from o2o.web.backoffice.stock import router as stock_router
 from o2o.web.pos.pages import router as pos_router
 from o2o.web.shop.pages import router as shop_router
 from o2o.web.templating import Templates
@@ -36,7 +37,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         app.mount(f"/static/vendor/{name}",
                   StaticFiles(directory=settings.vendor_dir / folder, check_dir=False))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (shop_router, pos_router, admin_router, _no_such_page()):
+    for router in (shop_router, pos_router, admin_router, stock_router, _no_such_page()):
         app.include_router(router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

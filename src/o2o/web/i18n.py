@@ -58,6 +58,16 @@ def number(value: int, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
+def distance(km: float, locale: str) -> str:
+    """How far a place is, as a shop sign says it: "350 m", "2,4 km", "1.144 km"."""
+    metres = round(km * 100) * 10
+    if metres < 1000:
+        return f"{max(metres, 10)}\xa0m"
+    if round(km, 1) < 10:
+        return f"{format_decimal(round(km, 1), format='0.0', locale=locale)}\xa0km"
+    return f"{format_decimal(round(km), locale=locale)}\xa0km"
+
+
 def phone(e164: str | None) -> str:
     """A stored E.164 number as people write it: "0901 234 567" at home, "+1 …" abroad."""
     if not e164:
@@ -77,6 +87,14 @@ def day(value: datetime | None, locale: str, timezone: str) -> str:
     if value is None:
         return ""
     return format_date(value.astimezone(ZoneInfo(timezone)), "medium", locale=locale)
+
+
+def moment(value: datetime | None, locale: str, timezone: str) -> str:
+    """The local date and 24-hour time of a moment: "24 thg 11, 2026 03:00"."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    return f"{format_date(local, 'medium', locale=locale)} {local:%H:%M}"
 
 
 #: Short weekday names as shop signs write them: "T2–CN" in Vietnamese, "Mon–Sun" in English.

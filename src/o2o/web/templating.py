@@ -26,8 +26,10 @@ def _environment(loader: FileSystemLoader, locale: str, settings: Settings) -> E
     env.filters.update(
         money=lambda amount: i18n.money(amount, locale),
         number=lambda value: i18n.number(value, locale),
+        km=lambda value: i18n.distance(value, locale),
         long_date=lambda value: i18n.long_date(value, locale, tz),
         day=lambda value: i18n.day(value, locale, tz),
+        moment=lambda value: i18n.moment(value, locale, tz),
         clock=format_clock,
         phone=i18n.phone,
     )

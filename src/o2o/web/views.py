@@ -92,6 +92,11 @@ class Page:
         """Asked by htmx for a fragment of the page rather than the whole page."""
         return self.request.headers.get("HX-Request") == "true"
 
+    def end_reads(self) -> None:
+        """End the read transaction that loading the visitor or a lookup began, so that a
+        service can open its write transaction; what was loaded stays usable."""
+        self.session.commit()
+
     def render(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         return render(self.request, self.locale, template, status_code=status_code,
                       user=self.user, actor=self.actor, **context)
@@ -131,7 +136,9 @@ def get_page(request: Request, session: DbSession, settings: AppSettings) -> Pag
             user = None
         if user is None or not user.is_active:
             actor, user = None, None
-    return Page(request, session, settings, locale_of(request, settings), actor, user)
+    page = Page(request, session, settings, locale_of(request, settings), actor, user)
+    page.end_reads()
+    return page
 
 
 def _role_gate(roles: Collection[Role]) -> Callable[[Page], Page]:

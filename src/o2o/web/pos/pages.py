@@ -1,6 +1,6 @@
 """The point of sale: staff sign in, pick their store, scan a product, look a customer up."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Response
 
@@ -9,6 +9,8 @@ from o2o.catalog import service as catalog_service
 from o2o.catalog.models import Variant
 from o2o.customers import service as customers_service
 from o2o.errors import NotFound, PermissionDenied
+from o2o.inventory import nearby
+from o2o.inventory import service as inventory_service
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location, LocationKind
 from o2o.web.views import (
@@ -25,6 +27,8 @@ from o2o.web.views import (
 router = APIRouter(prefix="/pos", route_class=PageRoute)
 Field = Annotated[str, Form()]
 CUSTOMERS_SHOWN = 8
+#: Other locations listed under a scanned item, nearest first.
+ELSEWHERE_SHOWN = 8
 
 
 def _my_stores(page: Page) -> list[Location]:
@@ -75,14 +79,29 @@ def choose_store(page: PosPage) -> Response:
     return page.render("pos/stores.html", stores=stores)
 
 
+def _stock_of(page: Page, store: Location, variant: Variant | None) -> dict[str, Any]:
+    """The scanned item's stock on this shelf and at the nearest other locations."""
+    if variant is None:
+        return {"level": None, "elsewhere": []}
+    return {
+        "level": inventory_service.get_level(page.session, actor=page.signed_in,
+                                             location_id=store.id, variant_id=variant.id),
+        "elsewhere": nearby.stock_around(page.session, actor=page.signed_in,
+                                         location_id=store.id, variant_id=variant.id,
+                                         limit=ELSEWHERE_SHOWN),
+    }
+
+
 @router.get("/stores/{location_id}")
 def counter(page: PosPage, location_id: int, code: str = "") -> Response:
-    """The counter screen; with ``code``, what was scanned (alone when htmx asks)."""
+    """The counter screen; with ``code``, what was scanned and where it is in stock (alone
+    when htmx asks)."""
     store = _counter_store(page, location_id)
     code = code.strip()
+    variant = _scan(page, code) if code else None
     return page.render("pos/_scanned.html" if page.htmx else "pos/counter.html",
-                       store=store, code=code, section="counter",
-                       variant=_scan(page, code) if code else None)
+                       store=store, code=code, section="counter", variant=variant,
+                       **_stock_of(page, store, variant))
 
 
 @router.get("/stores/{location_id}/customers")

@@ -1,7 +1,7 @@
 """The shopper app: find a product, see the stores that sell it, sign up, follow shops."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Response
@@ -11,11 +11,13 @@ from o2o.auth import service as auth_service
 from o2o.auth.errors import PhoneTaken
 from o2o.auth.schemas import CustomerSignup
 from o2o.catalog import service as catalog_service
-from o2o.catalog.models import Channel
+from o2o.catalog.models import Channel, Product, ProductStatus, Variant
 from o2o.customers import service as customers_service
+from o2o.inventory import nearby as stock_nearby
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location
 from o2o.web import display
+from o2o.web.shop import nearby
 from o2o.web.views import (
     EVERYONE,
     AnyPage,
@@ -33,6 +35,10 @@ router = APIRouter(prefix="/shop", route_class=PageRoute)
 
 HOME_PRODUCTS = 12
 RESULTS_PER_PAGE = 24
+#: "Available near you": the stores shown, within how far of the shopper.
+NEARBY_SHOWN = 5
+NEARBY_RADIUS_KM = 25
+NEAR_COOKIE_AGE = timedelta(days=30)
 Field = Annotated[str, Form()]
 
 
@@ -64,14 +70,48 @@ def search(page: AnyPage, q: str = "", merchant: str = "", channel: str = "",
     )
 
 
+def _sold_in_store(product: Product) -> list[Variant]:
+    """The variants a shopper could walk into a store and buy."""
+    if product.status is not ProductStatus.ACTIVE:
+        return []
+    return [v for v in display.on_sale(product) if v.channels is not Channel.ONLINE]
+
+
 @router.get("/products/{product_id}")
-def product(page: AnyPage, product_id: int) -> Response:
+def product(page: AnyPage, product_id: int, variant: str = "", near: str = "") -> Response:
+    """The product; ``variant`` and ``near`` are handed to its "available near you" part."""
     found = catalog_service.get_product(page.session, product_id=product_id, actor=page.actor)
     variants = display.on_sale(found)
     stores = stores_service.list_stores(page.session, merchant_id=found.merchant_id)
     return page.render("shop/product.html", product=found, variants=variants,
                        option_names=display.option_names(variants),
-                       stores=_with_hours(stores))
+                       stores=_with_hours(stores), in_store=bool(_sold_in_store(found)),
+                       nearby_query={"variant": variant, "near": near})
+
+
+@router.get("/products/{product_id}/nearby")
+def product_nearby(page: AnyPage, product_id: int, variant: str = "",
+                   near: str = "") -> Response:
+    """"Available near you" (a fragment): the nearest stores holding the chosen variant
+    (the first by default), or a request for the shopper's place. A place given in
+    ``near`` is remembered for the next product."""
+    found = catalog_service.get_product(page.session, product_id=product_id, actor=page.actor)
+    choices = _sold_in_store(found)
+    chosen = next((v for v in choices if str(v.id) == variant), choices[0] if choices else None)
+    place = nearby.place_of(near or page.request.cookies.get(nearby.NEAR_COOKIE))
+    stores = [] if place is None or chosen is None else stock_nearby.find_nearby(
+        page.session, lat=place.lat, lon=place.lon, radius_km=NEARBY_RADIUS_KM,
+        variant_id=chosen.id, limit=NEARBY_SHOWN,
+    )
+    response = page.render(
+        "shop/_nearby.html", product=found, variants=choices, variant=chosen, place=place,
+        cities=nearby.CITIES, radius_km=NEARBY_RADIUS_KM,
+        stores=[(store, nearby.band_of(store.available)) for store in stores],
+    )
+    if near and place is not None:
+        response.set_cookie(nearby.NEAR_COOKIE, place.remembered, samesite="lax", path="/shop",
+                            max_age=int(NEAR_COOKIE_AGE.total_seconds()), httponly=True)
+    return response
 
 
 @router.get("/m/{slug}")
