@@ -12,7 +12,7 @@ from math import ceil
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -191,6 +191,26 @@ def sign_out(target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
     forget_token(response)
     return response
+
+
+def add_sign_in_routes(router: APIRouter, *, app: str, roles: Collection[Role],
+                       signed_out_to: str) -> None:
+    """``GET/POST /<app>/login`` and ``POST /<app>/logout``, the same in every app."""
+    Field = Annotated[str, Form()]
+
+    @router.get("/login")
+    def login_form(page: AnyPage, next: str = "") -> Response:
+        return page.render("login.html", username="", error=None, next=local_path(next, app))
+
+    @router.post("/login")
+    def login(page: AnyPage, username: Field = "", password: Field = "",
+              next: Field = "") -> Response:
+        return sign_in_with_form(page, template="login.html", username=username,
+                                 password=password, roles=roles, target=local_path(next, app))
+
+    @router.post("/logout")
+    def logout(next: Field = "") -> Response:
+        return sign_out(local_path(next, app, default=signed_out_to))
 
 
 def sign_in_url(request: Request) -> str:

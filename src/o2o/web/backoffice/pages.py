@@ -17,13 +17,10 @@ from o2o.web import display
 from o2o.web.views import (
     ADMIN_ROLES,
     AdminPage,
-    AnyPage,
     Page,
     Pager,
     PageRoute,
-    local_path,
-    sign_in_with_form,
-    sign_out,
+    add_sign_in_routes,
 )
 
 router = APIRouter(prefix="/admin", route_class=PageRoute)
@@ -49,20 +46,7 @@ def _render(page: Page, template: str, **context: Any) -> Response:
     return page.render(template, **context)
 
 
-@router.get("/login")
-def login_form(page: AnyPage, next: str = "") -> Response:
-    return page.render("login.html", username="", error=None, next=local_path(next, "admin"))
-
-
-@router.post("/login")
-def login(page: AnyPage, username: Field = "", password: Field = "", next: Field = "") -> Response:
-    return sign_in_with_form(page, template="login.html", username=username, password=password,
-                             roles=ADMIN_ROLES, target=local_path(next, "admin"))
-
-
-@router.post("/logout")
-def logout(next: Field = "") -> Response:
-    return sign_out(local_path(next, "admin", default="/admin/login"))
+add_sign_in_routes(router, app="admin", roles=ADMIN_ROLES, signed_out_to="/admin/login")
 
 
 @router.get("")

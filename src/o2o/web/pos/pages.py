@@ -15,13 +15,10 @@ from o2o.stores import service as stores_service
 from o2o.stores.models import Location, LocationKind
 from o2o.web.views import (
     POS_ROLES,
-    AnyPage,
     Page,
     PageRoute,
     PosPage,
-    local_path,
-    sign_in_with_form,
-    sign_out,
+    add_sign_in_routes,
 )
 
 router = APIRouter(prefix="/pos", route_class=PageRoute)
@@ -55,20 +52,7 @@ def _scan(page: Page, code: str) -> Variant | None:
         return None
 
 
-@router.get("/login")
-def login_form(page: AnyPage, next: str = "") -> Response:
-    return page.render("login.html", username="", error=None, next=local_path(next, "pos"))
-
-
-@router.post("/login")
-def login(page: AnyPage, username: Field = "", password: Field = "", next: Field = "") -> Response:
-    return sign_in_with_form(page, template="login.html", username=username, password=password,
-                             roles=POS_ROLES, target=local_path(next, "pos"))
-
-
-@router.post("/logout")
-def logout(next: Field = "") -> Response:
-    return sign_out(local_path(next, "pos", default="/pos/login"))
+add_sign_in_routes(router, app="pos", roles=POS_ROLES, signed_out_to="/pos/login")
 
 
 @router.get("")

@@ -25,10 +25,9 @@ from o2o.web.views import (
     Pager,
     PageRoute,
     ShopperPage,
+    add_sign_in_routes,
     keep_token,
     local_path,
-    sign_in_with_form,
-    sign_out,
 )
 
 router = APIRouter(prefix="/shop", route_class=PageRoute)
@@ -137,20 +136,7 @@ def store(page: AnyPage, store_id: int) -> Response:
                        hours=display.store_hours(location, datetime.now(UTC)))
 
 
-@router.get("/login")
-def login_form(page: AnyPage, next: str = "") -> Response:
-    return page.render("login.html", username="", error=None, next=local_path(next, "shop"))
-
-
-@router.post("/login")
-def login(page: AnyPage, username: Field = "", password: Field = "", next: Field = "") -> Response:
-    return sign_in_with_form(page, template="login.html", username=username, password=password,
-                             roles=EVERYONE, target=local_path(next, "shop"))
-
-
-@router.post("/logout")
-def logout(next: Field = "") -> Response:
-    return sign_out(local_path(next, "shop"))
+add_sign_in_routes(router, app="shop", roles=EVERYONE, signed_out_to="/shop")
 
 
 def _signup_form(page: Page, *, form: dict[str, str], problems: set[str], next: str,
