@@ -2,9 +2,9 @@
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Response
 
 from o2o.auth import staff as staff_service
 from o2o.catalog import service as catalog_service
@@ -24,7 +24,6 @@ from o2o.web.views import (
 )
 
 router = APIRouter(prefix="/admin", route_class=PageRoute)
-Field = Annotated[str, Form()]
 ROWS_PER_PAGE = 25
 
 

@@ -1,8 +1,8 @@
 """The point of sale: staff sign in, pick their store, scan a product, look a customer up."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Response
 
 from o2o.auth.permissions import can_work_at
 from o2o.catalog import service as catalog_service
@@ -22,7 +22,6 @@ from o2o.web.views import (
 )
 
 router = APIRouter(prefix="/pos", route_class=PageRoute)
-Field = Annotated[str, Form()]
 CUSTOMERS_SHOWN = 8
 #: Other locations listed under a scanned item, nearest first.
 ELSEWHERE_SHOWN = 8
