@@ -1,27 +1,47 @@
-"""Dependencies every router shares: the database session and the settings."""
+"""Dependencies every router shares: the database session and the settings.
 
-from collections.abc import Iterator
+They are ``async def`` because they do no I/O: FastAPI then calls them on the event loop,
+where a plain ``def`` would cost a trip through the thread pool each, on every request.
+"""
+
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from o2o.config import Settings
 from o2o.db import Database
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A session for one request; services open its write transaction themselves."""
-    with db.session() as session:
+async def get_session(db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+    """A session for one request; services open its write transaction themselves.
+
+    Making a session does no I/O (it connects on first use), so it is made on the loop.
+    Closing one does I/O only while it still holds a connection (a read left its transaction
+    open: ROLLBACK and back to the pool): that close runs in the thread pool, shielded from
+    cancellation so a dropped client cannot leak the connection. A write use case has
+    committed and let its connection go by then, so its close is bookkeeping on the loop.
+    """
+    session = db.session()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with CancelScope(shield=True):
+                await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 DbSession = Annotated[Session, Depends(get_session)]

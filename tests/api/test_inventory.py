@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from o2o.inventory import service as inventory_service
-from o2o.inventory.models import Reservation, StockMovement
+from o2o.inventory.models import Reservation, ReservationPurpose, StockMovement
 from o2o.orm import utcnow
 from o2o.stores.models import Location, Merchant
 from tests.world import World
@@ -215,3 +215,25 @@ def test_bad_stock_input_is_refused_and_nothing_moves(
     assert rows(world, StockMovement) == 1
     assert rows(world, Reservation) == 0
     assert level(client, world, merchant, store, variant_id)["on_hand"] == 3
+
+
+def test_a_basket_of_lines_holds_one_reservation_per_line(
+    world: World, shop: tuple[Merchant, Location, int]
+) -> None:
+    merchant, store, shirt = shop
+    jeans = world.product(merchant, "Quần jean").variants[0].id
+    world.stock(merchant, store, jeans, 5)
+    shopper = world.actor(world.customer())
+
+    with world.db.session() as session:
+        held = inventory_service.reserve_lines(
+            session, actor=shopper, ttl=timedelta(minutes=10), purpose=ReservationPurpose.CART,
+            holds=[inventory_service.Hold(store.id, jeans, 4),
+                   inventory_service.Hold(store.id, shirt, 2)])
+
+    assert {(h.variant_id, h.quantity) for h in held} == {(jeans, 4), (shirt, 2)}
+    assert all(h.status == "active" and h.user_id == shopper.user_id for h in held)
+    with world.db.session() as session:
+        assert inventory_service.available_at(session, store.id, jeans, staff=False) == 1
+        assert inventory_service.available_at(session, store.id, shirt, staff=False) == 1
+    assert reconciles(world)

@@ -6,8 +6,9 @@ can look a variant up at the till. Another merchant's rows answer "not found".
 """
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -143,6 +144,30 @@ def find_variant(session: Session, *, actor: Actor, code: str) -> Variant:
 def get_variant(session: Session, *, variant_id: int) -> Variant | None:
     """A variant by id, whatever its merchant: callers check ownership and channel."""
     return session.get(Variant, variant_id)
+
+
+#: Built once: making the statement anew cost more than running it.
+_SALE_TERMS = select(Variant.id, Variant.merchant_id, Variant.is_active, Variant.channels).where(
+    Variant.id.in_(bindparam("ids", expanding=True)))
+
+
+class SaleTerms(NamedTuple):
+    """What a stock hold checks of a variant before holding it."""
+
+    merchant_id: int
+    is_active: bool
+    channels: Channel
+
+
+def sale_terms(session: Session, *, variant_ids: Iterable[int]) -> dict[int, SaleTerms]:
+    """``{variant_id: terms}`` for the ids that exist, whatever their merchant, in one query
+    of three columns (no ORM objects: this is on the path of every reservation)."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    rows = session.execute(_SALE_TERMS, {"ids": ids})
+    return {variant_id: SaleTerms(merchant_id, is_active, channels)
+            for variant_id, merchant_id, is_active, channels in rows}
 
 
 def find_variants(session: Session, *, merchant_id: int, skus: Iterable[str] = (),

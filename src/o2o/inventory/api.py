@@ -2,6 +2,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from o2o.auth.deps import CurrentActor
@@ -65,16 +66,19 @@ def movements(location_id: int, variant_id: int, session: DbSession, actor: Curr
 
 @router.post("/reservations", response_model=ReservationRead,
              status_code=status.HTTP_201_CREATED)
-def reserve(data: ReservationCreate, session: DbSession, actor: CurrentActor) -> object:
+async def reserve(data: ReservationCreate, session: DbSession, actor: CurrentActor) -> object:
     """Hold units until ``ttl_seconds`` pass; 409 ``insufficient_stock`` when too few are left."""
+    # The hottest route: async so that FastAPI makes one trip through the thread pool (the
+    # service, which blocks on the database) instead of two (a sync route's answer is also
+    # validated there, in case it loads ORM attributes; ``Held`` is plain data).
     purpose = data.purpose or (
         ReservationPurpose.STAFF_HOLD if actor.is_staff else ReservationPurpose.CART
     )
     hold = service.Hold(location_id=data.location_id, variant_id=data.variant_id,
                         quantity=data.quantity)
-    [reservation] = service.reserve_lines(
-        session, actor=actor, holds=[hold], ttl=timedelta(seconds=data.ttl_seconds),
-        purpose=purpose,
+    [reservation] = await run_in_threadpool(
+        service.reserve_lines, session, actor=actor, holds=[hold],
+        ttl=timedelta(seconds=data.ttl_seconds), purpose=purpose,
     )
     return reservation
 
