@@ -170,6 +170,21 @@ def sale_terms(session: Session, *, variant_ids: Iterable[int]) -> dict[int, Sal
             for variant_id, merchant_id, is_active, channels in rows}
 
 
+def merchant_selling(session: Session, *, variant_id: int) -> int | None:
+    """The merchant of a variant shoppers may buy (it, its product and its merchant are
+    active), in one query; None otherwise. Hot: every "in stock near me" search asks it."""
+    return session.execute(_MERCHANT_SELLING, {"variant_id": variant_id}).scalar_one_or_none()
+
+
+_MERCHANT_SELLING = (
+    select(Variant.merchant_id)
+    .join(Product, Product.id == Variant.product_id)
+    .join(Merchant, Merchant.id == Variant.merchant_id)
+    .where(Variant.id == bindparam("variant_id"), Variant.is_active,
+           Product.status == ProductStatus.ACTIVE, Merchant.is_active)
+)
+
+
 def find_variants(session: Session, *, merchant_id: int, skus: Iterable[str] = (),
                   barcodes: Iterable[str] = ()) -> tuple[dict[str, Variant], dict[str, Variant]]:
     """A merchant's variants by the codes of a file, in a few queries:

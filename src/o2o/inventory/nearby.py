@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 
 from o2o.auth.permissions import Actor
 from o2o.catalog import service as catalog_service
-from o2o.catalog.models import ProductStatus, Variant
 from o2o.errors import NotFound
 from o2o.inventory.levels import check_variant
 from o2o.inventory.models import StockLevel
@@ -106,17 +105,23 @@ def _online_available() -> ColumnElement[int]:
     return StockLevel.on_hand - StockLevel.reserved - StockLevel.online_buffer
 
 
-def variant_on_sale(session: Session, variant_id: int) -> Variant:
-    """The variant as shoppers may see it; NotFound when unknown, inactive or not on sale."""
-    variant = catalog_service.get_variant(session, variant_id=variant_id)
-    if (variant is None or not variant.is_active
-            or variant.product.status is not ProductStatus.ACTIVE
-            or not variant.product.merchant.is_active):
+@dataclass(frozen=True)
+class OnSale:
+    """A variant shoppers may buy, and the merchant whose stores may hold it."""
+
+    id: int
+    merchant_id: int
+
+
+def variant_on_sale(session: Session, variant_id: int) -> OnSale:
+    """NotFound when the variant is unknown, inactive or not on sale."""
+    merchant_id = catalog_service.merchant_selling(session, variant_id=variant_id)
+    if merchant_id is None:
         raise NotFound("Variant not found.", variant_id=variant_id)
-    return variant
+    return OnSale(variant_id, merchant_id)
 
 
-def _candidates(session: Session, box: geo.BoundingBox, *, variant: Variant | None,
+def _candidates(session: Session, box: geo.BoundingBox, *, variant: OnSale | None,
                 quantity: int, service: StoreService | None,
                 merchant_id: int | None) -> Sequence[Row[Any]]:
     """(id, lat, lon, timezone, available) of the active stores in the box."""
