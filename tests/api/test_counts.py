@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy import func, select
 
 from o2o.inventory import service as inventory_service
