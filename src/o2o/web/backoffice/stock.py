@@ -8,7 +8,7 @@ count shows its result at once (applying the same file again would change nothin
 """
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -164,65 +164,63 @@ def level(page: AdminPage, location_id: int, variant_id: int, before: str = "",
     return _level_page(page, location_id, variant_id, before=before, done=done)
 
 
+def _change_level(page: Page, location_id: int, variant_id: int, *, form: str,
+                  values: dict[str, str], change: Callable[[], object], done: str) -> Response:
+    """Run one of the level page's forms: back to the page with the form's errors, or on to
+    the page with a note of what was done."""
+    try:
+        change()
+    except ValidationError as exc:
+        return _level_page(page, location_id, variant_id, status_code=422, form=form,
+                           values=values, errors=_fields_of(exc))
+    except DomainError as exc:
+        return _level_page(page, location_id, variant_id, status_code=exc.status, form=form,
+                           values=values, problem=exc)
+    return page.redirect(f"/admin/stock/{location_id}/{variant_id}?done={done}")
+
+
 @router.post("/stock/{location_id}/{variant_id}/adjust")
 def adjust(page: AdminPage, location_id: int, variant_id: int, kind: Field = "",
            delta: Field = "", reason: Field = "") -> Response:
     """Receive, return, write off or correct units, with the reason the ledger keeps."""
-    values = {"kind": kind, "delta": delta, "reason": reason}
-    try:
+    def change() -> object:
         data = StockAdjustment.model_validate(
             {"kind": kind, "delta": _whole(delta), "reason": reason.strip()})
-        inventory_service.adjust(
+        return inventory_service.adjust(
             page.session, actor=page.signed_in, location_id=location_id, variant_id=variant_id,
-            delta=data.delta, kind=MovementKind(data.kind), reason=data.reason,
-        )
-    except ValidationError as exc:
-        return _level_page(page, location_id, variant_id, status_code=422, form="adjust",
-                           values=values, errors=_fields_of(exc))
-    except DomainError as exc:
-        return _level_page(page, location_id, variant_id, status_code=exc.status,
-                           form="adjust", values=values, problem=exc)
-    return page.redirect(f"/admin/stock/{location_id}/{variant_id}?done=adjusted")
+            delta=data.delta, kind=MovementKind(data.kind), reason=data.reason)
+
+    return _change_level(page, location_id, variant_id, form="adjust", change=change,
+                         values={"kind": kind, "delta": delta, "reason": reason},
+                         done="adjusted")
 
 
 @router.post("/stock/{location_id}/{variant_id}/count")
 def count_one(page: AdminPage, location_id: int, variant_id: int, on_hand: Field = "",
               reason: Field = "") -> Response:
     """What is really on the shelf: the difference becomes a ``count`` line."""
-    values = {"on_hand": on_hand, "reason": reason}
-    try:
+    def change() -> object:
         data = StockSet.model_validate({"on_hand": _whole(on_hand), "reason": reason.strip()})
-        inventory_service.set_on_hand(
+        return inventory_service.set_on_hand(
             page.session, actor=page.signed_in, location_id=location_id, variant_id=variant_id,
-            on_hand=data.on_hand, reason=data.reason,
-        )
-    except ValidationError as exc:
-        return _level_page(page, location_id, variant_id, status_code=422, form="count",
-                           values=values, errors=_fields_of(exc))
-    except DomainError as exc:
-        return _level_page(page, location_id, variant_id, status_code=exc.status,
-                           form="count", values=values, problem=exc)
-    return page.redirect(f"/admin/stock/{location_id}/{variant_id}?done=counted")
+            on_hand=data.on_hand, reason=data.reason)
+
+    return _change_level(page, location_id, variant_id, form="count", change=change,
+                         values={"on_hand": on_hand, "reason": reason}, done="counted")
 
 
 @router.post("/stock/{location_id}/{variant_id}/buffer")
 def online_buffer(page: AdminPage, location_id: int, variant_id: int,
                   online_buffer: Field = "") -> Response:
     """Units kept back from the online channel for walk-in customers."""
-    values = {"online_buffer": online_buffer}
-    try:
+    def change() -> object:
         data = OnlineBufferSet.model_validate({"online_buffer": _whole(online_buffer)})
-        inventory_service.set_online_buffer(
+        return inventory_service.set_online_buffer(
             page.session, actor=page.signed_in, location_id=location_id, variant_id=variant_id,
-            online_buffer=data.online_buffer,
-        )
-    except ValidationError as exc:
-        return _level_page(page, location_id, variant_id, status_code=422, form="buffer",
-                           values=values, errors=_fields_of(exc))
-    except DomainError as exc:
-        return _level_page(page, location_id, variant_id, status_code=exc.status,
-                           form="buffer", values=values, problem=exc)
-    return page.redirect(f"/admin/stock/{location_id}/{variant_id}?done=buffer")
+            online_buffer=data.online_buffer)
+
+    return _change_level(page, location_id, variant_id, form="buffer", change=change,
+                         values={"online_buffer": online_buffer}, done="buffer")
 
 
 # --- transfers ------------------------------------------------------------------------------
