@@ -237,3 +237,18 @@ def test_a_basket_of_lines_holds_one_reservation_per_line(
         assert inventory_service.available_at(session, store.id, jeans, staff=False) == 1
         assert inventory_service.available_at(session, store.id, shirt, staff=False) == 1
     assert reconciles(world)
+
+
+def test_writing_off_more_than_the_shelf_holds_says_so(
+    client: TestClient, world: World, shop: tuple[Merchant, Location, int]
+) -> None:
+    merchant, store, variant_id = shop
+
+    response = client.post(f"/api/v1/locations/{store.id}/stock/{variant_id}/adjustments",
+                           headers=world.headers(world.owner(merchant)),
+                           json={"delta": -5, "kind": "damage", "reason": "Ngập nước"})
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "insufficient_stock"
+    assert response.json()["error"]["details"]["on_hand"] == 3
+    assert level(client, world, merchant, store, variant_id)["on_hand"] == 3

@@ -91,8 +91,16 @@ def adjust(session: Session, *, actor: Actor, location_id: int, variant_id: int,
             .returning(StockLevel)
         ).scalar_one_or_none()
         if level is None:
+            on_hand, reserved = session.execute(
+                select(StockLevel.on_hand, StockLevel.reserved)
+                .where(level_key(location_id, variant_id))
+            ).one()
+            if on_hand + delta < 0:
+                raise InsufficientStock(f"Only {on_hand} units are on hand.",
+                                        on_hand=on_hand, delta=delta)
             raise StockHeldByReservations(
-                "Reservations hold more units than would be left.", delta=delta
+                f"Reservations hold {reserved} of the {on_hand} units on hand.",
+                on_hand=on_hand, reserved=reserved, delta=delta,
             )
         _record(session, merchant_id=merchant_id, location_id=location_id,
                 variant_id=variant_id, kind=kind, delta=delta, reason=reason,
