@@ -252,3 +252,22 @@ def test_writing_off_more_than_the_shelf_holds_says_so(
     assert response.json()["error"]["code"] == "insufficient_stock"
     assert response.json()["error"]["details"]["on_hand"] == 3
     assert level(client, world, merchant, store, variant_id)["on_hand"] == 3
+
+
+def test_shoppers_cannot_hold_an_item_that_is_not_on_sale(client: TestClient,
+                                                         world: World) -> None:
+    merchant = world.merchant("hoasen")
+    store = world.location(merchant, "hk")
+    draft = world.product(merchant, "Áo mẫu chưa bán", status="draft").variants[0]
+    world.stock(merchant, store, draft.id, 5)
+    body = {"variant_id": draft.id, "location_id": store.id, "quantity": 1}
+
+    shopper = client.post("/api/v1/reservations", headers=world.headers(world.customer()),
+                          json=body)
+    cashier = client.post("/api/v1/reservations",
+                          headers=world.headers(world.staff(merchant, "cashier", [store])),
+                          json=body)
+
+    assert shopper.status_code == 404
+    assert cashier.status_code == 201
+    assert rows(world, Reservation) == 1

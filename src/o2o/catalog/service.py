@@ -8,7 +8,7 @@ can look a variant up at the till. Another merchant's rows answer "not found".
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -147,42 +147,33 @@ def get_variant(session: Session, *, variant_id: int) -> Variant | None:
 
 
 #: Built once: making the statement anew cost more than running it.
-_SALE_TERMS = select(Variant.id, Variant.merchant_id, Variant.is_active, Variant.channels).where(
-    Variant.id.in_(bindparam("ids", expanding=True)))
+_ON_SALE = and_(Variant.is_active, Product.status == ProductStatus.ACTIVE, Merchant.is_active)
+_SALE_TERMS = (
+    select(Variant.id, Variant.merchant_id, _ON_SALE, Variant.channels)
+    .join(Product, Product.id == Variant.product_id)
+    .join(Merchant, Merchant.id == Variant.merchant_id)
+    .where(Variant.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class SaleTerms(NamedTuple):
     """What a stock hold checks of a variant before holding it."""
 
     merchant_id: int
-    is_active: bool
+    #: Shoppers may buy it: the variant, its product and its merchant are all active.
+    on_sale: bool
     channels: Channel
 
 
 def sale_terms(session: Session, *, variant_ids: Iterable[int]) -> dict[int, SaleTerms]:
     """``{variant_id: terms}`` for the ids that exist, whatever their merchant, in one query
-    of three columns (no ORM objects: this is on the path of every reservation)."""
+    of plain columns (no ORM objects: this is on the path of every reservation and search)."""
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
     rows = session.execute(_SALE_TERMS, {"ids": ids})
-    return {variant_id: SaleTerms(merchant_id, is_active, channels)
-            for variant_id, merchant_id, is_active, channels in rows}
-
-
-def merchant_selling(session: Session, *, variant_id: int) -> int | None:
-    """The merchant of a variant shoppers may buy (it, its product and its merchant are
-    active), in one query; None otherwise. Hot: every "in stock near me" search asks it."""
-    return session.execute(_MERCHANT_SELLING, {"variant_id": variant_id}).scalar_one_or_none()
-
-
-_MERCHANT_SELLING = (
-    select(Variant.merchant_id)
-    .join(Product, Product.id == Variant.product_id)
-    .join(Merchant, Merchant.id == Variant.merchant_id)
-    .where(Variant.id == bindparam("variant_id"), Variant.is_active,
-           Product.status == ProductStatus.ACTIVE, Merchant.is_active)
-)
+    return {variant_id: SaleTerms(merchant_id, bool(on_sale), channels)
+            for variant_id, merchant_id, on_sale, channels in rows}
 
 
 def find_variants(session: Session, *, merchant_id: int, skus: Iterable[str] = (),

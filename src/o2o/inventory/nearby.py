@@ -115,10 +115,10 @@ class OnSale:
 
 def variant_on_sale(session: Session, variant_id: int) -> OnSale:
     """NotFound when the variant is unknown, inactive or not on sale."""
-    merchant_id = catalog_service.merchant_selling(session, variant_id=variant_id)
-    if merchant_id is None:
+    terms = catalog_service.sale_terms(session, variant_ids=[variant_id]).get(variant_id)
+    if terms is None or not terms.on_sale:
         raise NotFound("Variant not found.", variant_id=variant_id)
-    return OnSale(variant_id, merchant_id)
+    return OnSale(variant_id, terms.merchant_id)
 
 
 def _candidates(session: Session, box: geo.BoundingBox, *, variant: OnSale | None,

@@ -243,7 +243,7 @@ def _sellable(actor: Actor, staff: bool, merchant_id: int, hold: Hold,
         if variant is None or variant.merchant_id != merchant_id:
             raise NotFound("Variant not found.", variant_id=hold.variant_id)
         return
-    if variant is None or variant.merchant_id != merchant_id or not variant.is_active:
+    if variant is None or variant.merchant_id != merchant_id or not variant.on_sale:
         raise NotFound("Variant not found.", variant_id=hold.variant_id)
     if variant.channels is Channel.STORE:
         raise NotFound("This item is sold only in stores.", variant_id=hold.variant_id)
