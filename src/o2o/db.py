@@ -86,8 +86,17 @@ def transaction(session: Session) -> Iterator[Session]:
 
     On SQLite it holds the process write lock and the database's write lock from the first
     statement, so a read-then-write can never be overtaken by another writer.
+    A use case may call another's service inside its own transaction (a checkout reserves
+    stock): the inner ``transaction()`` joins the outer one, which alone commits.
     """
+    if session.info.get(_WRITE):
+        yield session
+        return
     lock = session.info.get("write_lock")
     with lock or nullcontext(), session.begin():
         session.connection(execution_options={_WRITE: True})
-        yield session
+        session.info[_WRITE] = True
+        try:
+            yield session
+        finally:
+            session.info[_WRITE] = False
