@@ -16,6 +16,7 @@ from o2o.deps import DbSession
 from o2o.errors import error_codes_markdown, install_error_handlers
 from o2o.inventory.api import router as inventory_router
 from o2o.inventory.sweeper import ReservationSweeper
+from o2o.orders.api import router as orders_router
 from o2o.stores.api import router as stores_router
 from o2o.web import mount_web
 
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     for router in (auth_router, stores_router, catalog_router, customers_router,
-                   inventory_router):
+                   inventory_router, orders_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

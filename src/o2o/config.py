@@ -24,6 +24,21 @@ class Settings(BaseSettings):
     #: What one more shipment of a split delivery costs, in kilometres of distance: a split
     #: is chosen only when it saves more (see ``o2o.inventory.allocation``).
     allocation_split_cost_km: float = Field(10.0, ge=0)
+    #: Orders. A pickup waits this long for the store, then again once ready, to be collected.
+    pickup_hold_hours: int = Field(72, ge=1)
+    #: Reserve and try: the hold a customer gets unless they ask for less, and the most.
+    try_hold_hours: int = Field(24, ge=1)
+    try_hold_max_hours: int = Field(72, ge=1)
+    #: Order ahead: slot length, orders a store prepares per slot, and the shortest notice.
+    order_ahead_slot_minutes: int = Field(15, ge=5, le=120)
+    order_ahead_slot_capacity: int = Field(6, ge=1)
+    order_ahead_lead_minutes: int = Field(10, ge=0)
+    #: A delivery not shipped within this many days is cancelled and its stock freed.
+    ship_within_days: int = Field(7, ge=1)
+    delivery_fee: int = Field(30_000, ge=0)
+    free_delivery_from: int = Field(500_000, ge=0)
+    #: Days after handover during which any store taking returns accepts the goods back.
+    return_days: int = Field(30, ge=0)
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     #: Front-end packages installed by npm from package-lock.json.

@@ -19,7 +19,8 @@ NAMING_CONVENTION = {
 }
 
 #: Every domain whose tables belong to the schema (imported for Alembic and create_all).
-DOMAINS = ("stores", "auth", "catalog", "customers", "inventory")
+DOMAINS = ("stores", "auth", "catalog", "customers", "inventory", "orders", "outbox",
+           "idempotency")
 
 #: 64-bit ids on PostgreSQL; SQLite needs INTEGER PRIMARY KEY for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

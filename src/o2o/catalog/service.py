@@ -171,7 +171,7 @@ def sale_terms(session: Session, *, variant_ids: Iterable[int]) -> dict[int, Sal
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    rows = session.execute(_SALE_TERMS, {"ids": ids})
+    rows = session.connection().execute(_SALE_TERMS, {"ids": ids})
     return {variant_id: SaleTerms(merchant_id, bool(on_sale), channels)
             for variant_id, merchant_id, on_sale, channels in rows}
 
@@ -447,3 +447,39 @@ def update_variant(
         _refresh_search_text(variant.product)
         _flush(session)
     return variant
+
+
+class ForSale(NamedTuple):
+    """What a checkout copies of a variant onto an order line, and the rules it checks."""
+
+    variant_id: int
+    merchant_id: int
+    product_id: int
+    category_id: int | None
+    sku: str
+    name: str
+    price: int
+    on_sale: bool
+    channels: Channel
+
+
+def variants_for_sale(session: Session, *, variant_ids: Iterable[int]) -> dict[int, ForSale]:
+    """``{variant_id: facts}`` for the ids that exist, whatever their merchant: the name is
+    the product's with the variant's options ("Áo thun cotton · Trắng / M")."""
+    ids = sorted(set(variant_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Variant.id, Variant.merchant_id, Variant.product_id, Product.category_id,
+               Variant.sku, Product.name, Variant.options, Variant.price, _ON_SALE,
+               Variant.channels)
+        .join(Product, Product.id == Variant.product_id)
+        .join(Merchant, Merchant.id == Variant.merchant_id)
+        .where(Variant.id.in_(ids))
+    )
+    found = {}
+    for vid, mid, pid, cid, sku, name, options, price, on_sale, channels in rows:
+        label = " / ".join(str(value) for value in (options or {}).values())
+        found[vid] = ForSale(vid, mid, pid, cid, sku, f"{name} · {label}" if label else name,
+                             price, bool(on_sale), channels)
+    return found

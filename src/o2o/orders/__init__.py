@@ -1,0 +1,1 @@
+"""Checkout, orders, their fulfilment state machines, pickup codes and returns."""
