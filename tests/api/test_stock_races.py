@@ -1,8 +1,6 @@
 """Many clients at once never oversell: a real server, real connections, both databases."""
 
-import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -10,14 +8,13 @@ from datetime import timedelta
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
-from o2o.app import create_app
 from o2o.config import Settings
 from o2o.db import Database
 from o2o.errors import DomainError
 from o2o.inventory import service as inventory_service
 from o2o.inventory.models import ReservationPurpose
+from tests.live import served
 from tests.world import World
 
 CLIENTS = 40
@@ -26,23 +23,10 @@ CLIENTS = 40
 @pytest.fixture
 def server(settings: Settings) -> Iterator[tuple[str, World]]:
     """The app served by uvicorn on a free port, and a world on the same database."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    db = Database(settings.database_url, pool_size=4)
-    yield f"http://127.0.0.1:{port}", World(db)
-    server.should_exit = True
-    thread.join(timeout=15)
-    db.dispose()
+    with served(settings) as url:
+        db = Database(settings.database_url, pool_size=4)
+        yield url, World(db)
+        db.dispose()
 
 
 def fire(url: str, requests: list[tuple[dict[str, str], dict[str, int]]]) -> list[httpx.Response]:
