@@ -183,8 +183,8 @@ def find(session: Any, search: Search) -> list[nearby.NearbyStore]:
 
 def capture(db: Database, searches: list[Search]) -> Captured:
     """Run every search once through the service, counting the statements it sends, and
-    keep the statement of its candidate query over the full radius (the service widens its
-    reach step by step; one query over the whole circle is what a search needs at least)."""
+    keep the statement of its candidate query over the full radius (what a search with a
+    variant sends; one query over the whole circle is what a search needs at least)."""
     captured = Captured()
     sent: list[tuple[str, Any]] = []
 

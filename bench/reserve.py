@@ -15,6 +15,7 @@ on_hand - reserved >= 1``, one committed transaction per statement, through the 
 with as many connections (see ``bench/README.md`` for how SQLite's is run).
 
     .venv/bin/python bench/reserve.py [--db sqlite|postgresql|both] [--seconds 10] [--clients 32]
+                                      [--workers 1]
 """
 
 import argparse
@@ -199,7 +200,8 @@ def measure(backend: str, args: argparse.Namespace) -> list[list[object]]:
             print(f"{backend}: building 10,001 stocked levels", flush=True)
             shop = build(db, args.clients)
             raw_connect = raw_sqlite if backend == "sqlite" else raw_postgresql
-            with served(url) as server:
+            workers = args.workers if backend == "postgresql" else 1
+            with served(url, workers=workers) as server:
                 for shape, rows in {"hot": [shop.hot], "spread": shop.spread}.items():
                     print(f"{backend} {shape}: HTTP, in-process, raw", flush=True)
                     http = http_load(server, reservations(shop, rows), clients=args.clients,
@@ -222,12 +224,17 @@ def measure(backend: str, args: argparse.Namespace) -> list[list[object]]:
 
 
 def main() -> None:
-    args = arguments(__doc__.split("\n\n")[0])
+    args = arguments(__doc__.split("\n\n")[0], extra=[
+        ("--workers", {"type": int, "default": 1,
+                       "help": "API processes on PostgreSQL (o2o serve --workers); "
+                               "SQLite is served by one"}),
+    ])
     table = []
     for backend in args.backends:
         table += measure(backend, args)
+    processes = f", {args.workers} API processes on PostgreSQL" if args.workers > 1 else ""
     print_table(
-        f"Reservations: {args.clients} clients, {args.seconds:g} s per measurement",
+        f"Reservations: {args.clients} clients, {args.seconds:g} s per measurement{processes}",
         ["db", "rows", "HTTP/s", "p50 ms", "p99 ms", "service/s", "raw/s", "raw p99",
          "HTTP/raw", "aim", "srv cpu", "cli cpu"],
         table,

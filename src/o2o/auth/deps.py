@@ -11,7 +11,6 @@ from fastapi.security import OAuth2PasswordBearer
 
 from o2o.auth.permissions import Actor
 from o2o.auth.security import read_token
-from o2o.deps import AppSettings
 from o2o.errors import NotAuthenticated
 
 #: The cookie the web apps keep the same bearer token in (HttpOnly, SameSite=Lax).
@@ -20,19 +19,26 @@ TOKEN_COOKIE = "o2o_token"
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def optional_actor(
-    request: Request, settings: AppSettings, token: Annotated[str | None, Depends(_bearer)]
-) -> Actor | None:
+def _actor(request: Request, token: str | None) -> Actor | None:
     raw = token or request.cookies.get(TOKEN_COOKIE)
     if not raw:
         return None
-    actor = read_token(raw, secret=settings.secret_key)
+    actor = read_token(raw, secret=request.app.state.settings.secret_key)
     if actor is None:
         raise NotAuthenticated("The sign-in token is invalid or has expired; sign in again.")
     return actor
 
 
-async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+# Two dependencies side by side rather than one on the other, reading the settings from the
+# app: every signed-in request resolves this, and each dependency level costs ~20 µs.
+async def optional_actor(request: Request,
+                         token: Annotated[str | None, Depends(_bearer)]) -> Actor | None:
+    return _actor(request, token)
+
+
+async def current_actor(request: Request,
+                        token: Annotated[str | None, Depends(_bearer)]) -> Actor:
+    actor = _actor(request, token)
     if actor is None:
         raise NotAuthenticated("Sign in first.")
     return actor

@@ -1,5 +1,7 @@
 """Password hashes (argon2 via pwdlib) and signed bearer tokens (PyJWT)."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -42,15 +44,34 @@ def issue_token(actor: Actor, *, secret: str, ttl: timedelta) -> str:
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+#: Tokens already verified, with their actor and expiry: every API request carries one, and
+#: checking it anew cost more than the rest of the authentication (a client sends the same
+#: token for hours). Bounded; the oldest entries go first.
+_VERIFIED_MAX = 4096
+_verified: dict[tuple[str, str], tuple[Actor, float]] = {}
+_verified_lock = threading.Lock()
+
+
 def read_token(token: str, *, secret: str) -> Actor | None:
     """The actor a token speaks for, or None if it is forged, malformed or expired."""
+    key = (secret, token)
+    known = _verified.get(key)
+    if known is not None:
+        actor, expires = known
+        return actor if time.time() < expires else None
     try:
         claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["exp"]})
-        return Actor(
+        actor = Actor(
             user_id=int(claims["sub"]),
             role=Role(claims["role"]),
             merchant_id=claims.get("mid"),
             location_ids=frozenset(int(i) for i in claims.get("loc", [])),
         )
+        expires = float(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         return None
+    with _verified_lock:
+        if len(_verified) >= _VERIFIED_MAX:
+            del _verified[next(iter(_verified))]
+        _verified[key] = (actor, expires)
+    return actor

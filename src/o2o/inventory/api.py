@@ -31,6 +31,26 @@ router = APIRouter(prefix="/api/v1", tags=["inventory"], responses=ERROR_RESPONS
 _LEVEL = "/locations/{location_id}/stock/{variant_id}"
 
 
+@router.post("/reservations", response_model=ReservationRead,
+             status_code=status.HTTP_201_CREATED)
+async def reserve(data: ReservationCreate, session: DbSession, actor: CurrentActor) -> object:
+    """Hold units until ``ttl_seconds`` pass; 409 ``insufficient_stock`` when too few are left."""
+    # The hottest route, first of the router since FastAPI tries routes in order; async so
+    # that FastAPI makes one trip through the thread pool (the service, which blocks on the
+    # database) instead of two (a sync route's answer is also validated there, in case it
+    # loads ORM attributes; ``Held`` is plain data).
+    purpose = data.purpose or (
+        ReservationPurpose.STAFF_HOLD if actor.is_staff else ReservationPurpose.CART
+    )
+    hold = service.Hold(location_id=data.location_id, variant_id=data.variant_id,
+                        quantity=data.quantity)
+    [reservation] = await run_in_threadpool(
+        service.reserve_lines, session, actor=actor, holds=[hold],
+        ttl=timedelta(seconds=data.ttl_seconds), purpose=purpose,
+    )
+    return reservation
+
+
 @router.get(_LEVEL, response_model=StockLevelRead)
 def get_level(location_id: int, variant_id: int, session: DbSession,
               actor: CurrentActor) -> object:
@@ -62,25 +82,6 @@ def movements(location_id: int, variant_id: int, session: DbSession, actor: Curr
     """The ledger of this variant at this location, newest first."""
     return service.movements(session, actor=actor, location_id=location_id,
                              variant_id=variant_id, limit=limit, before_id=before_id)
-
-
-@router.post("/reservations", response_model=ReservationRead,
-             status_code=status.HTTP_201_CREATED)
-async def reserve(data: ReservationCreate, session: DbSession, actor: CurrentActor) -> object:
-    """Hold units until ``ttl_seconds`` pass; 409 ``insufficient_stock`` when too few are left."""
-    # The hottest route: async so that FastAPI makes one trip through the thread pool (the
-    # service, which blocks on the database) instead of two (a sync route's answer is also
-    # validated there, in case it loads ORM attributes; ``Held`` is plain data).
-    purpose = data.purpose or (
-        ReservationPurpose.STAFF_HOLD if actor.is_staff else ReservationPurpose.CART
-    )
-    hold = service.Hold(location_id=data.location_id, variant_id=data.variant_id,
-                        quantity=data.quantity)
-    [reservation] = await run_in_threadpool(
-        service.reserve_lines, session, actor=actor, holds=[hold],
-        ttl=timedelta(seconds=data.ttl_seconds), purpose=purpose,
-    )
-    return reservation
 
 
 @router.delete("/reservations/{reservation_id}", response_model=ReservationRead)

@@ -8,19 +8,23 @@ databases, without a spatial extension:
    ``stock_levels`` (location_id, variant_id), or, where the planner prefers, the variant's
    levels come through ``ix_stock_levels_variant_id`` and their stores by primary key.
    Never a full scan of either table (``tests/api/test_nearby.py`` checks the plans).
-2. Only lean tuples (id, lat, lon, time zone, available) come back from the box; the exact
+2. The candidate query returns plain rows, the columns a store is shown with; the exact
    haversine distance, the circle and the order are computed here. SQLite may be built
    without trigonometric functions, and an equirectangular order in SQL could disagree
    with the distance shown. Ordering in SQL would not save much anyway: visiting the rows
    of the box is most of the cost (measured: 17 ms of the 28 ms to fetch 8,000 rows).
-3. The search widens from 0.5 km fourfold up to the radius and stops at the first reach
-   holding ``limit`` stores, so a dense centre reads a few dozen rows rather than the
-   whole circle. Measured on 100,000 generated stores (a quarter of them in Hà Nội) and
-   3 million stock levels, around Hoàn Kiếm: one box of the full 5 km (8,000 stores) took
-   80–120 ms on SQLite and 300 ms at 50 km; widening takes 5–10 ms on SQLite and 7 ms on
-   PostgreSQL at either radius; with a variant 9–15 ms; the slowest case seen, 100 stores
-   offering installation within 50 km, 30–50 ms.
-4. Full rows (merchant, hours, services) are loaded only for the stores shown; ``open_now``
+   The statement of each shape of search is built once (building it cost more than
+   running it) and runs on the session's connection, without the ORM's execution layer.
+3. Without a variant, the search widens from 0.5 km fourfold up to the radius and stops at
+   the first reach holding ``limit`` stores, so a dense centre reads a few dozen rows
+   rather than the whole circle. Measured on 100,000 generated stores (a quarter of them
+   in Hà Nội) and 3 million stock levels, around Hoàn Kiếm: one box of the full 5 km
+   (8,000 stores) took 80–120 ms on SQLite and 300 ms at 50 km; widening takes 5–10 ms on
+   SQLite and 7 ms on PostgreSQL at either radius; the slowest case seen, 100 stores
+   offering installation within 50 km, 30–50 ms. With a variant, only the stores of its
+   merchant holding it are candidates, a few per city: one query over the whole circle
+   (0.3–0.5 ms) costs less than the two or three of a widening search.
+4. Then one query each for the hours and the services of the stores shown; ``open_now``
    reads the hours of candidates in distance order, one query per batch, and stops as soon
    as enough stores are open.
 """
@@ -28,9 +32,10 @@ databases, without a spatial extension:
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, exists, null, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, exists, null, select
 from sqlalchemy.orm import Session
 
 from o2o.auth.permissions import Actor
@@ -47,6 +52,7 @@ from o2o.stores.models import (
     Merchant,
     OpeningHours,
     StoreService,
+    Trade,
 )
 
 #: Where the widening search starts: a few dozen stores in the densest city centre.
@@ -56,9 +62,35 @@ HOURS_BATCH = 200
 
 
 @dataclass(frozen=True)
+class NearbyMerchant:
+    id: int
+    slug: str
+    name: str
+    trade: Trade
+
+
+@dataclass(frozen=True)
+class NearbyLocation:
+    """A store as a search shows it, read as plain columns (no ORM objects on this path)."""
+
+    id: int
+    code: str
+    name: str
+    address: str
+    district: str
+    city: str
+    phone: str | None
+    lat: float
+    lon: float
+    timezone: str
+    hours: list[hours.Interval]
+    services: list[StoreService]
+
+
+@dataclass(frozen=True)
 class NearbyStore:
-    location: Location
-    merchant: Merchant
+    location: NearbyLocation
+    merchant: NearbyMerchant
     open_now: bool
     distance_km: float
     #: Units the online channel may sell here, when a variant was asked for.
@@ -121,46 +153,86 @@ def variant_on_sale(session: Session, variant_id: int) -> OnSale:
     return OnSale(variant_id, terms.merchant_id)
 
 
-def _candidates(session: Session, box: geo.BoundingBox, *, variant: OnSale | None,
-                quantity: int, service: StoreService | None,
-                merchant_id: int | None) -> Sequence[Row[Any]]:
-    """(id, lat, lon, timezone, available) of the active stores in the box."""
-    available: ColumnElement[Any] = null() if variant is None else _online_available()
-    query = (
-        select(Location.id, Location.lat, Location.lon, Location.timezone,
-               available.label("available"))
+#: What a candidate row carries: enough to show the store without reading it again.
+_SHOWN = (
+    Location.id, Location.code, Location.name, Location.address, Location.district,
+    Location.city, Location.phone, Location.lat, Location.lon, Location.timezone,
+    Merchant.id.label("merchant_id"), Merchant.slug.label("merchant_slug"),
+    Merchant.name.label("merchant_name"), Merchant.trade.label("merchant_trade"),
+)
+
+
+@cache
+def _candidate_query(with_variant: bool, by_merchant: bool,
+                     with_service: bool) -> Select[*tuple[Any, ...]]:
+    """The candidate statement of one shape of search, its values left as parameters."""
+    available: ColumnElement[Any] = _online_available() if with_variant else null()
+    query: Select[*tuple[Any, ...]] = (
+        select(*_SHOWN, available.label("available"))
         .join(Merchant, Merchant.id == Location.merchant_id)
         .where(
-            Location.lat.between(box.min_lat, box.max_lat),
-            Location.lon.between(box.min_lon, box.max_lon),
+            Location.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+            Location.lon.between(bindparam("min_lon"), bindparam("max_lon")),
             Location.kind == LocationKind.STORE,
             Location.is_active,
             Merchant.is_active,
         )
     )
-    if variant is not None:
+    if with_variant:
         query = query.join(
             StockLevel,
-            and_(StockLevel.location_id == Location.id, StockLevel.variant_id == variant.id),
-        ).where(Location.merchant_id == variant.merchant_id, _online_available() >= quantity)
-    if merchant_id is not None:
-        query = query.where(Location.merchant_id == merchant_id)
-    if service is not None:
+            and_(StockLevel.location_id == Location.id,
+                 StockLevel.variant_id == bindparam("variant_id")),
+        ).where(Location.merchant_id == bindparam("variant_merchant_id"),
+                _online_available() >= bindparam("quantity"))
+    if by_merchant:
+        query = query.where(Location.merchant_id == bindparam("merchant_id"))
+    if with_service:
         query = query.where(exists().where(
-            LocationService.location_id == Location.id, LocationService.service == service
+            LocationService.location_id == Location.id,
+            LocationService.service == bindparam("service", type_=LocationService.service.type),
         ))
-    return session.execute(query).all()
+    return query
+
+
+def _candidates(session: Session, box: geo.BoundingBox, *, variant: OnSale | None,
+                quantity: int, service: StoreService | None,
+                merchant_id: int | None) -> Sequence[Row[Any]]:
+    """The active stores in the box, as ``_SHOWN`` and their ``available`` units."""
+    query = _candidate_query(variant is not None, merchant_id is not None, service is not None)
+    parameters: dict[str, Any] = box._asdict()
+    if variant is not None:
+        parameters.update(variant_id=variant.id, variant_merchant_id=variant.merchant_id,
+                          quantity=quantity)
+    if merchant_id is not None:
+        parameters["merchant_id"] = merchant_id
+    if service is not None:
+        parameters["service"] = service
+    return session.connection().execute(query, parameters).all()
+
+
+_HOURS_OF = select(OpeningHours.location_id, OpeningHours.weekday, OpeningHours.opens,
+                   OpeningHours.closes).where(
+    OpeningHours.location_id.in_(bindparam("ids", expanding=True))
+).order_by(OpeningHours.location_id, OpeningHours.weekday, OpeningHours.opens)
+_SERVICES_OF = select(LocationService.location_id, LocationService.service).where(
+    LocationService.location_id.in_(bindparam("ids", expanding=True))
+).order_by(LocationService.location_id, LocationService.service)
 
 
 def _hours_of(session: Session, location_ids: Sequence[int]) -> dict[int, list[hours.Interval]]:
     found: dict[int, list[hours.Interval]] = {i: [] for i in location_ids}
-    rows = session.execute(
-        select(OpeningHours.location_id, OpeningHours.weekday, OpeningHours.opens,
-               OpeningHours.closes)
-        .where(OpeningHours.location_id.in_(location_ids))
-    )
+    rows = session.connection().execute(_HOURS_OF, {"ids": location_ids})
     for location_id, weekday, opens, closes in rows:
         found[location_id].append(hours.Interval(weekday, opens, closes))
+    return found
+
+
+def _services_of(session: Session, location_ids: Sequence[int]) -> dict[int, list[StoreService]]:
+    found: dict[int, list[StoreService]] = {i: [] for i in location_ids}
+    rows = session.connection().execute(_SERVICES_OF, {"ids": location_ids})
+    for location_id, service in rows:
+        found[location_id].append(service)
     return found
 
 
@@ -178,16 +250,19 @@ def _open_ones(session: Session, nearest: list[tuple[float, Row[Any]]], at: date
 
 
 def _nearest(session: Session, lat: float, lon: float, radius_km: float, limit: int, *,
-             open_now: bool, at: datetime, **filters: Any) -> list[tuple[float, Row[Any]]]:
+             open_now: bool, at: datetime, variant: OnSale | None,
+             **filters: Any) -> list[tuple[float, Row[Any]]]:
     """The ``limit`` nearest candidates with their distances, nearest first.
 
-    The search widens fourfold from ``FIRST_REACH_KM`` to ``radius_km``: once ``limit``
-    stores are found within a reach, no store beyond it can be nearer, so a dense city
-    centre answers from a few hundred rows instead of every store of the full circle.
+    Without a variant the search widens fourfold from ``FIRST_REACH_KM`` to ``radius_km``:
+    once ``limit`` stores are found within a reach, no store beyond it can be nearer, so a
+    dense city centre answers from a few hundred rows instead of every store of the full
+    circle. A variant's stores are few: they are read over the whole circle at once.
     """
-    reach = min(FIRST_REACH_KM, radius_km)
+    reach = radius_km if variant is not None else min(FIRST_REACH_KM, radius_km)
     while True:
-        rows = _candidates(session, geo.bounding_box(lat, lon, reach), **filters)
+        rows = _candidates(session, geo.bounding_box(lat, lon, reach), variant=variant,
+                           **filters)
         within = [(geo.haversine_km(lat, lon, row.lat, row.lon), row) for row in rows]
         nearest = sorted(((d, row) for d, row in within if d <= reach),
                          key=lambda pair: (pair[0], pair[1].id))
@@ -217,17 +292,18 @@ def find_nearby(session: Session, *, lat: float, lon: float, radius_km: float = 
                       merchant_id=merchant_id)
     if not chosen:
         return []
-    loaded = {
-        location.id: (location, merchant)
-        for location, merchant in session.execute(
-            select(Location, Merchant).join(Merchant, Merchant.id == Location.merchant_id)
-            .where(Location.id.in_([row.id for _, row in chosen]))
-        )
-    }
+    ids = [row.id for _, row in chosen]
+    intervals, services = _hours_of(session, ids), _services_of(session, ids)
     found = []
     for distance, row in chosen:
-        location, merchant = loaded[row.id]
-        is_open = hours.is_open(stores_service.intervals_of(location), at, location.timezone)
+        location = NearbyLocation(
+            row.id, row.code, row.name, row.address, row.district, row.city, row.phone,
+            row.lat, row.lon, row.timezone,
+            intervals[row.id], services[row.id],
+        )
+        merchant = NearbyMerchant(row.merchant_id, row.merchant_slug, row.merchant_name,
+                                  row.merchant_trade)
+        is_open = hours.is_open(location.hours, at, location.timezone)
         found.append(NearbyStore(location, merchant, is_open, distance, row.available))
     return found
 

@@ -1,7 +1,7 @@
 from o2o.inventory.nearby import NearbyStore
 from o2o.schemas import Output
 from o2o.stores.models import LocationKind
-from o2o.stores.schemas import LocationRead, StoreRead
+from o2o.stores.schemas import StoreRead
 
 
 class NearbyStoreRead(Output):
@@ -12,8 +12,7 @@ class NearbyStoreRead(Output):
 
     @classmethod
     def of(cls, found: NearbyStore) -> "NearbyStoreRead":
-        store = {**LocationRead.model_validate(found.location).model_dump(),
-                 "merchant": found.merchant, "open_now": found.open_now}
+        store = {**vars(found.location), "merchant": found.merchant, "open_now": found.open_now}
         return cls(store=StoreRead.model_validate(store),
                    distance_km=round(found.distance_km, 3), available=found.available)
 

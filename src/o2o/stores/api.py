@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from starlette.concurrency import run_in_threadpool
 
 from o2o.auth.deps import CurrentActor
 from o2o.deps import DbSession
@@ -43,7 +44,7 @@ def onboard_merchant(data: MerchantCreate, session: DbSession, actor: CurrentAct
 
 # Declared before /stores/{store_id}, which would otherwise take "nearby" for an id.
 @router.get("/stores/nearby", response_model=NearbyStores)
-def nearby_stores(
+async def nearby_stores(
     session: DbSession,
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
@@ -60,10 +61,12 @@ def nearby_stores(
     With ``variant_id``, only stores whose online channel can sell ``quantity`` units of it
     now, with how many in ``available``.
     """
-    found = nearby.find_nearby(
-        session, lat=lat, lon=lon, radius_km=radius_km, variant_id=variant_id,
-        quantity=quantity, open_now=open_now, service=offers, merchant_slug=merchant,
-        limit=limit,
+    # A hot public search: async so that its body, answer and session close make one trip
+    # through the thread pool instead of three (its answer is plain data).
+    found = await run_in_threadpool(
+        nearby.find_nearby, session, lat=lat, lon=lon, radius_km=radius_km,
+        variant_id=variant_id, quantity=quantity, open_now=open_now, service=offers,
+        merchant_slug=merchant, limit=limit,
     )
     return NearbyStores(items=[NearbyStoreRead.of(store) for store in found])
 

@@ -1,6 +1,7 @@
 """Merchants and their locations: onboarding, stores, warehouses, hours and services."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -184,13 +185,43 @@ _MERCHANTS_OF = select(Location.id, Location.merchant_id).where(
 
 
 def merchants_of_locations(session: Session, location_ids: Iterable[int]) -> dict[int, int]:
-    """``{location_id: merchant_id}`` for the ids that exist."""
+    """``{location_id: merchant_id}`` for the ids that exist (flushed ones: it runs on the
+    session's connection, without the ORM's execution layer, as every reservation reads it)."""
     ids = list(set(location_ids))
     if not ids:
         return {}
-    rows = session.execute(_MERCHANTS_OF, {"ids": ids})
+    rows = session.connection().execute(_MERCHANTS_OF, {"ids": ids})
     return {location_id: merchant_id for location_id, merchant_id in rows}
 
 
 def intervals_of(location: Location) -> list[hours.Interval]:
     return [hours.Interval(h.weekday, h.opens, h.closes) for h in location.hours]
+
+
+@dataclass(frozen=True)
+class ServingStore:
+    """What a checkout needs of a store: whose it is and what it offers."""
+
+    id: int
+    merchant_id: int
+    services: frozenset[StoreService]
+
+
+#: Built once: every checkout reads it. One row per service the store offers (one row with
+#: NULL when it offers none); the conditions are ``get_store``'s.
+_SERVING = (
+    select(Location.id, Location.merchant_id, LocationService.service)
+    .join(Merchant, Merchant.id == Location.merchant_id)
+    .outerjoin(LocationService, LocationService.location_id == Location.id)
+    .where(Location.id == bindparam("store_id"), Location.kind == LocationKind.STORE,
+           Location.is_active, Merchant.is_active)
+)
+
+
+def serving_store(session: Session, *, store_id: int) -> ServingStore:
+    """``get_store`` for a checkout, in one statement and without loading the store."""
+    rows = session.execute(_SERVING, {"store_id": store_id}).all()
+    if not rows:
+        raise NotFound("Store not found.", store_id=store_id)
+    return ServingStore(rows[0][0], rows[0][1],
+                        frozenset(service for _, _, service in rows if service is not None))
