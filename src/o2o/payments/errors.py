@@ -97,3 +97,34 @@ class SignatureExpired(SignatureInvalid):
     """The signed timestamp is outside the tolerance window: a replay or a skewed clock."""
 
     code = "signature_expired"
+
+
+class OrderNotPayable(Conflict):
+    """The order is cancelled, expired or already paid in full."""
+
+    code = "order_not_payable"
+
+
+class AmountExceedsOutstanding(InvalidInput):
+    """A payment asks for more than the order still owes (``details.outstanding``)."""
+
+    code = "amount_exceeds_outstanding"
+
+
+class MethodUnavailable(InvalidInput):
+    """This method cannot be used here: cash only at the counter, VietQR only for a merchant
+    with a bank account on file, instalments only above their minimum."""
+
+    code = "method_unavailable"
+
+
+class PaymentDetailsMissing(InvalidInput):
+    """The method needs more (a card number, a plan length, the cash tendered)."""
+
+    code = "payment_details_missing"
+
+
+class NotificationInvalid(InvalidInput):
+    """A provider's notification body is not what that provider sends."""
+
+    code = "notification_invalid"
