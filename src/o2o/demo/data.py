@@ -137,6 +137,13 @@ STORES: dict[str, tuple[Place, ...]] = {
     ),
 }
 
+#: Where each chain's VietQR codes pay: (bank BIN, account number). Real banks (Vietcombank,
+#: Techcombank, MB, ACB), made-up accounts.
+BANK_ACCOUNTS = {
+    "hoasen": ("970436", "0011004268753"), "saoviet": ("970407", "19036688990011"),
+    "phoco": ("970422", "0801234567890"), "moclan": ("970416", "24681357"),
+}
+
 WAREHOUSES = {
     "hoasen": Place("hoasen-kho-saidong", "Kho Hoa Sen Sài Đồng", "KCN Sài Đồng B, Vũ Xuân Thiều",
                     "Long Biên", HANOI, 21.0330, 105.9180),

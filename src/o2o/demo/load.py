@@ -18,13 +18,15 @@ from o2o.config import Settings
 from o2o.db import Database
 from o2o.demo.bulk import BATCH_ROWS, BulkWriter
 from o2o.demo.catalogue import CATALOGUES, HOUSE_BRANDS
-from o2o.demo.data import MERCHANTS, STORES, WAREHOUSES
+from o2o.demo.data import BANK_ACCOUNTS, MERCHANTS, STORES, WAREHOUSES
+from o2o.demo.loyalty import load_loyalty
 from o2o.demo.people import full_name
 from o2o.demo.rows import (
     CUSTOMER_EMAIL_DOMAIN,
     DEMO_PASSWORD,
     FIRST_CUSTOMER_PHONE,
     MERCHANT,
+    PAYMENT_ACCOUNT,
     STAFF_LOCATION,
     USER,
     Batch,
@@ -32,6 +34,7 @@ from o2o.demo.rows import (
     customer_rows,
     location_rows,
     merchant_row,
+    payment_account_row,
     user_row,
 )
 from o2o.demo.stock import demo_openings, opening_rows
@@ -84,14 +87,16 @@ def load_demo(db: Database) -> Counter[str]:
             shopper.update(full_name=SHOPPER[0], search_name=fold(SHOPPER[0]))
             shopper["email"] = f"{SHOPPER[1]}@{CUSTOMER_EMAIL_DOMAIN}"
         writer.write(batch)
+    writer.rows.update(load_loyalty(db, now=now, seed=SEED + 2))
     return writer.rows
 
 
 def _write_network(writer: BulkWriter, rng: random.Random, *, password_hash: str,
                    now: datetime) -> list[int]:
-    """The operator, the merchants with their owner, HQ manager, stores, warehouse, cashiers."""
+    """The operator, the merchants with their bank account, owner, HQ manager, stores,
+    warehouse and cashiers."""
     merchant_ids = list(writer.ids(MERCHANT, len(MERCHANTS)))
-    merchants, people, places, assignments = [], [], [], []
+    merchants, accounts, people, places, assignments = [], [], [], [], []
 
     def person(role: Role, email: str, merchant_id: int | None, name: str = "") -> int:
         (user_id,) = writer.ids(USER, 1)
@@ -105,6 +110,7 @@ def _write_network(writer: BulkWriter, rng: random.Random, *, password_hash: str
             merchant_id, seed.slug, seed.name, seed.trade, tax_code=seed.tax_code,
             phone=normalize_phone(seed.phone), now=now,
         ))
+        accounts.append(payment_account_row(merchant_id, seed.name, BANK_ACCOUNTS[seed.slug]))
         person(Role.OWNER, f"owner@{seed.slug}.demo.o2o", merchant_id, seed.owner)
         person(Role.MANAGER, f"manager@{seed.slug}.demo.o2o", merchant_id, seed.manager)
         stores = location_rows(writer, rng, merchant_id, seed.trade, STORES[seed.slug],
@@ -116,7 +122,8 @@ def _write_network(writer: BulkWriter, rng: random.Random, *, password_hash: str
         places += stores
         places += location_rows(writer, rng, merchant_id, seed.trade, [WAREHOUSES[seed.slug]],
                                 kind=LocationKind.WAREHOUSE, now=now)
-    batch: Batch = [(MERCHANT, merchants), (USER, people), *places, (STAFF_LOCATION, assignments)]
+    batch: Batch = [(MERCHANT, merchants), (PAYMENT_ACCOUNT, accounts), (USER, people), *places,
+                    (STAFF_LOCATION, assignments)]
     writer.write(batch)
     return merchant_ids
 

@@ -20,6 +20,8 @@ from o2o.demo.catalogue import ProductSeed, variants_of
 from o2o.demo.data import CITY_BY_NAME, SERVICES, Place, week_of
 from o2o.demo.people import full_name
 from o2o.fields import fold, slugify
+from o2o.payments.models import PaymentAccount
+from o2o.payments.vietqr import ascii_text
 from o2o.stores import hours
 from o2o.stores.models import (
     Location,
@@ -48,6 +50,7 @@ PRODUCT: Table = Product.__table__  # type: ignore[assignment]
 PRODUCT_IMAGE: Table = ProductImage.__table__  # type: ignore[assignment]
 VARIANT: Table = Variant.__table__  # type: ignore[assignment]
 CUSTOMER_PROFILE: Table = CustomerProfile.__table__  # type: ignore[assignment]
+PAYMENT_ACCOUNT: Table = PaymentAccount.__table__  # type: ignore[assignment]
 
 Batch = list[tuple[Table, list[Row]]]
 
@@ -79,6 +82,13 @@ def merchant_row(merchant_id: int, slug: str, name: str, trade: Trade, *, tax_co
     return {"id": merchant_id, "slug": slug, "name": name, "trade": trade, "tax_code": tax_code,
             "phone": phone, "email": f"cskh@{slug}.demo.o2o", "is_active": True,
             "created_at": now}
+
+
+def payment_account_row(merchant_id: int, name: str, bank: tuple[str, str]) -> Row:
+    """The account the merchant's VietQR codes pay into, its holder named as banks print it
+    (upper case, no diacritics)."""
+    return {"merchant_id": merchant_id, "bank_bin": bank[0], "account_number": bank[1],
+            "account_name": ascii_text(name, 120).upper()}
 
 
 def user_row(user_id: int, role: Role, name: str, *, password_hash: str, now: datetime,

@@ -1,0 +1,1 @@
+"""Loyalty points per merchant and the network's cashback."""
