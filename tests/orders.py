@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from o2o.auth.models import User
 from o2o.inventory import service as inventory_service
+from o2o.orders.models import Order
 from o2o.stores.models import Location, Merchant
 from tests.world import World
 
@@ -81,3 +83,28 @@ def make_shop(world: World, client: TestClient) -> Shop:
     return Shop(world, client, merchant, store, other, warehouse, shirt, jeans,
                 world.customer(), world.staff(merchant, "cashier", [store]),
                 world.staff(merchant, "cashier", [other]))
+
+
+# --- helpers of the fulfilment tests (try-on, order ahead, delivery, counter) -------------
+
+def orders_count(shop: Shop) -> int:
+    with shop.world.db.session() as session:
+        return session.scalar(select(func.count()).select_from(Order)) or 0
+
+
+def sales(shop: Shop, location: Location, variant_id: int) -> list[tuple[int, str | None]]:
+    """The sale movements of a level's ledger, oldest first: (delta, reference)."""
+    response = shop.client.get(
+        f"/api/v1/locations/{location.id}/stock/{variant_id}/movements",
+        headers=shop.as_(shop.world.owner(shop.merchant)))
+    assert response.status_code == 200, response.text
+    return [(m["delta"], m["reference"]) for m in reversed(response.json())
+            if m["kind"] == "sale"]
+
+
+def refused(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert a refusal's status and code; its details."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code, error
+    return error["details"]  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from o2o import __version__
 from o2o.auth.api import router as auth_router
+from o2o.background import BackgroundLoop
 from o2o.catalog.api import router as catalog_router
 from o2o.config import Settings
 from o2o.customers.api import router as customers_router
@@ -15,8 +16,14 @@ from o2o.db import Database
 from o2o.deps import DbSession
 from o2o.errors import error_codes_markdown, install_error_handlers
 from o2o.inventory.api import router as inventory_router
-from o2o.inventory.sweeper import ReservationSweeper
+from o2o.loyalty import handlers as loyalty_handlers
+from o2o.loyalty.api import router as loyalty_router
 from o2o.orders.api import router as orders_router
+from o2o.payments import handlers as payment_handlers
+from o2o.payments.api import router as payments_router
+from o2o.payments.sandbox import router as wallet_sandbox_router
+from o2o.promotions import handlers as promotion_handlers
+from o2o.promotions.api import router as promotions_router
 from o2o.stores.api import router as stores_router
 from o2o.web import mount_web
 
@@ -36,14 +43,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings.database_url, pool_size=settings.database_pool_size)
-        sweeper = ReservationSweeper(app.state.db, interval_seconds=settings.sweep_seconds)
+        background = BackgroundLoop(app.state.db, interval_seconds=settings.sweep_seconds)
         if settings.sweep_seconds > 0:
-            sweeper.start()
+            background.start()
         try:
             yield
         finally:
             if settings.sweep_seconds > 0:
-                sweeper.stop()
+                background.stop()
             app.state.db.dispose()
 
     app = FastAPI(
@@ -57,8 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    payment_handlers.register(settings)
+    promotion_handlers.register()
+    loyalty_handlers.register(settings)
     for router in (auth_router, stores_router, catalog_router, customers_router,
-                   inventory_router, orders_router):
+                   inventory_router, orders_router, payments_router, promotions_router,
+                   loyalty_router, wallet_sandbox_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["ops"])

@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     secret_key: str = "o2o-development-secret-change-me-in-production"
     #: A staff shift; role and store scope are read from the token until it expires.
     token_ttl_minutes: int = 8 * 60
-    #: How often expired reservations give their stock back (0: never, e.g. in tests).
+    #: How often the background loop runs: overdue orders and reservations give their stock
+    #: back, outbox events are delivered (0: never, e.g. in tests).
     sweep_seconds: float = 10.0
     #: What one more shipment of a split delivery costs, in kilometres of distance: a split
     #: is chosen only when it saves more (see ``o2o.inventory.allocation``).
@@ -39,6 +40,11 @@ class Settings(BaseSettings):
     free_delivery_from: int = Field(500_000, ge=0)
     #: Days after handover during which any store taking returns accepts the goods back.
     return_days: int = Field(30, ge=0)
+    #: Payments. A method's provider other than its sandbox: {"card": "package.module:Class"}.
+    payment_providers: dict[str, str] = Field(default_factory=dict)
+    #: Signs the sandbox providers' webhooks and the wallet's return (HMAC-SHA256).
+    payment_webhook_secret: str = "o2o-sandbox-webhook-secret"
+    instalment_minimum: int = Field(3_000_000, ge=1)
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
     #: Front-end packages installed by npm from package-lock.json.

@@ -20,7 +20,7 @@ NAMING_CONVENTION = {
 
 #: Every domain whose tables belong to the schema (imported for Alembic and create_all).
 DOMAINS = ("stores", "auth", "catalog", "customers", "inventory", "orders", "outbox",
-           "idempotency")
+           "idempotency", "payments", "promotions", "loyalty")
 
 #: 64-bit ids on PostgreSQL; SQLite needs INTEGER PRIMARY KEY for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

@@ -167,7 +167,8 @@ class SaleTerms(NamedTuple):
 
 def sale_terms(session: Session, *, variant_ids: Iterable[int]) -> dict[int, SaleTerms]:
     """``{variant_id: terms}`` for the ids that exist, whatever their merchant, in one query
-    of plain columns (no ORM objects: this is on the path of every reservation and search)."""
+    of plain columns on the session's connection (no ORM objects nor the ORM's execution
+    layer, so no autoflush: this is on the path of every reservation and search)."""
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
@@ -483,3 +484,37 @@ def variants_for_sale(session: Session, *, variant_ids: Iterable[int]) -> dict[i
         found[vid] = ForSale(vid, mid, pid, cid, sku, f"{name} · {label}" if label else name,
                              price, bool(on_sale), channels)
     return found
+
+
+def category_lineage(session: Session, *, merchant_id: int) -> dict[int, frozenset[int]]:
+    """``{category_id: it and all its ancestors}`` for a merchant: a promotion on "Áo" reaches
+    a product filed under "Áo > Áo thun"."""
+    parents = dict(session.execute(
+        select(Category.id, Category.parent_id).where(Category.merchant_id == merchant_id)
+    ).all())
+    lineage = {}
+    for category_id in parents:
+        chain: set[int] = set()
+        current: int | None = category_id
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parents.get(current)
+        lineage[category_id] = frozenset(chain)
+    return lineage
+
+
+def unknown_ids(session: Session, *, merchant_id: int, variant_ids: Iterable[int] = (),
+                product_ids: Iterable[int] = (),
+                category_ids: Iterable[int] = ()) -> dict[str, list[int]]:
+    """The ids among these that are not the merchant's (a promotion may name only its own)."""
+    missing = {}
+    for name, model, wanted in (("variant_ids", Variant, set(variant_ids)),
+                                ("product_ids", Product, set(product_ids)),
+                                ("category_ids", Category, set(category_ids))):
+        if not wanted:
+            continue
+        found = set(session.scalars(select(model.id).where(
+            model.id.in_(wanted), model.merchant_id == merchant_id)))
+        if wanted - found:
+            missing[name] = sorted(wanted - found)
+    return missing

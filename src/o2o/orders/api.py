@@ -54,12 +54,13 @@ def checkout_read(priced: checkout.PricedCheckout) -> CheckoutRead:
     c, p = priced.checkout, priced.priced
     return _read(CheckoutRead, c, lines=[_read_line(line) for line in p.lines],
                  subtotal=p.subtotal, discount=p.discount, delivery_fee=p.delivery_fee,
-                 total=p.total, order_id=priced.order_id, status=str(c.status))
+                 total=p.total, order_id=priced.order_id, status=str(c.status),
+                 redemptions=p.redemptions)
 
 
 def _read_line(line: object) -> dict[str, Any]:
     fields = ("variant_id", "sku", "name", "unit_price", "quantity", "discount", "total",
-              "source_location_id")
+              "source_location_id", "adjustments")
     return {name: getattr(line, name) for name in fields}
 
 

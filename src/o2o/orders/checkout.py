@@ -8,8 +8,8 @@ has an order whose goods are held for them, or nothing happened.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from o2o.auth import service as auth_service
 from o2o.auth.models import Role
@@ -26,6 +26,7 @@ from o2o.inventory.allocation import Line
 from o2o.inventory.models import ReservationPurpose
 from o2o.inventory.planning import plan_delivery
 from o2o.inventory.service import Hold
+from o2o.loyalty import checkout as loyalty_checkout
 from o2o.orders import codes, service, slots
 from o2o.orders.errors import (
     CheckoutCompleted,
@@ -43,11 +44,14 @@ from o2o.orders.models import (
     SalesChannel,
     ServiceBooking,
 )
-from o2o.orders.pricing import CartLine, Priced, price
+from o2o.orders.pricing import Priced, price_checkout
 from o2o.orders.schemas import CheckoutCreate, FulfilmentIn
 from o2o.orm import utcnow
+from o2o.promotions import service as promotions_service
+from o2o.promotions.engine import allocate
 from o2o.stores import service as stores_service
-from o2o.stores.models import Location, StoreService
+from o2o.stores.models import StoreService
+from o2o.stores.service import ServingStore
 
 F = FulfilmentType
 
@@ -76,10 +80,10 @@ def create_checkout(session: Session, *, actor: Actor, data: CheckoutCreate,
     """A priced checkout; nothing is held yet. Shoppers buy online, staff at the counter."""
     with transaction(session):
         checkout = Checkout(created_by=actor.user_id, status=CheckoutStatus.OPEN)
-        _fill(session, actor, checkout, data, settings)
+        variants = _fill(session, actor, checkout, data, settings)
         session.add(checkout)
         session.flush()
-        return _priced(session, checkout, settings)
+        return _priced(session, checkout, settings, variants)
 
 
 def update_checkout(session: Session, *, actor: Actor, checkout_id: int, data: CheckoutCreate,
@@ -91,10 +95,10 @@ def update_checkout(session: Session, *, actor: Actor, checkout_id: int, data: C
             raise CheckoutCompleted("This checkout is already an order.", checkout_id=checkout_id)
         checkout.lines.clear()
         session.flush()
-        _fill(session, actor, checkout, data, settings)
+        variants = _fill(session, actor, checkout, data, settings)
         checkout.updated_at = utcnow()
         session.flush()
-        return _priced(session, checkout, settings)
+        return _priced(session, checkout, settings, variants)
 
 
 def get_checkout(session: Session, *, actor: Actor, checkout_id: int,
@@ -115,8 +119,18 @@ def complete_checkout(session: Session, *, actor: Actor, checkout_id: int,
     )
 
 
+#: Built once (every completion runs them): a checkout with its lines in one statement,
+#: and the claim that makes it an order at most once.
+_CHECKOUT = (select(Checkout).where(Checkout.id == bindparam("checkout_id"))
+             .options(joinedload(Checkout.lines)))
+_CLAIM = (update(Checkout)
+          .where(Checkout.id == bindparam("checkout_id"), Checkout.status == CheckoutStatus.OPEN)
+          .values(status=CheckoutStatus.COMPLETED, updated_at=bindparam("now")))
+
+
 def _load(session: Session, actor: Actor, checkout_id: int) -> Checkout:
-    checkout = session.get(Checkout, checkout_id)
+    checkout = session.execute(_CHECKOUT, {"checkout_id": checkout_id}
+                               ).unique().scalar_one_or_none()
     if checkout is None or not _may_use(actor, checkout):
         raise NotFound("Checkout not found.", checkout_id=checkout_id)
     return checkout
@@ -128,12 +142,13 @@ def _may_use(actor: Actor, checkout: Checkout) -> bool:
     return checkout.created_by == actor.user_id
 
 
-def _priced(session: Session, checkout: Checkout, settings: Settings) -> PricedCheckout:
-    variants = catalog_service.variants_for_sale(
-        session, variant_ids=[line.variant_id for line in checkout.lines])
-    priced = price([CartLine(line.variant_id, line.quantity, line.source_location_id)
-                    for line in checkout.lines], variants,
-                   fulfilment=checkout.fulfilment_type, settings=settings)
+def _priced(session: Session, checkout: Checkout, settings: Settings,
+            variants: dict[int, catalog_service.ForSale] | None = None) -> PricedCheckout:
+    """``variants``: the catalogue facts of the lines, when the caller has just read them."""
+    if variants is None:
+        variants = catalog_service.variants_for_sale(
+            session, variant_ids=[line.variant_id for line in checkout.lines])
+    priced = price_checkout(session, checkout=checkout, variants=variants, settings=settings)
     order_id = None
     if checkout.status is CheckoutStatus.COMPLETED:
         order_id = session.scalar(select(Order.id).where(Order.checkout_id == checkout.id))
@@ -141,9 +156,10 @@ def _priced(session: Session, checkout: Checkout, settings: Settings) -> PricedC
 
 
 def _fill(session: Session, actor: Actor, checkout: Checkout, data: CheckoutCreate,
-          settings: Settings) -> None:
+          settings: Settings) -> dict[int, catalog_service.ForSale]:
     """Check the request against the catalogue, the stores and the rules of its fulfilment
-    type, and copy it onto the checkout; raises before anything is written."""
+    type, and copy it onto the checkout; raises before anything is written. Returns the
+    catalogue facts of its variants."""
     if actor.role is Role.CUSTOMER:
         channel = SalesChannel.ONLINE
     elif actor.is_staff:
@@ -166,12 +182,18 @@ def _fill(session: Session, actor: Actor, checkout: Checkout, data: CheckoutCrea
     checkout.slot_start = f.slot_start
     checkout.hold_until = _hold_until(f, settings)
     checkout.note = data.note
+    checkout.coupon_codes = sorted(promotions_service.find_coupons(
+        session, merchant_id=merchant_id, codes=data.coupons))
+    loyalty_checkout.check(session, merchant_id=merchant_id, customer_id=checkout.customer_id,
+                           points=data.points, cashback_amount=data.cashback)
+    checkout.points, checkout.cashback = data.points, data.cashback
     checkout.services = [service.model_dump(mode="json") for service in f.services]
     checkout.lines = [
         CheckoutLine(variant_id=line.variant_id, merchant_id=merchant_id, quantity=line.quantity,
                      source_location_id=line.source_location_id, position=i)
         for i, line in enumerate(data.lines)
     ]
+    return variants
 
 
 def _merchant_of(actor: Actor, channel: SalesChannel, data: CheckoutCreate,
@@ -206,7 +228,7 @@ def _check_sources(session: Session, actor: Actor, channel: SalesChannel, mercha
 
 
 def _check_fulfilment(session: Session, actor: Actor, channel: SalesChannel, merchant_id: int,
-                      f: FulfilmentIn, settings: Settings) -> Location | None:
+                      f: FulfilmentIn, settings: Settings) -> ServingStore | None:
     if f.type is F.DELIVERY:
         for field in ("recipient_name", "recipient_phone", "address", "lat", "lon"):
             if getattr(f, field) is None:
@@ -220,26 +242,35 @@ def _check_fulfilment(session: Session, actor: Actor, channel: SalesChannel, mer
     if f.services and f.type not in (F.IN_STORE, F.DELIVERY):
         raise FulfilmentInvalid("Services are booked with a counter sale or a delivery.",
                                 field="services")
-    store = None
+    if any(booked.scheduled_at <= utcnow() for booked in f.services):
+        raise FulfilmentInvalid("Services are booked for later.", field="services")
+    store = location = None
     if f.store_id is not None:
-        store, _ = stores_service.get_store(session, store_id=f.store_id)
+        if f.type is F.ORDER_AHEAD:  # its opening hours decide the slot
+            location, _ = stores_service.get_store(session, store_id=f.store_id)
+            store = ServingStore(location.id, location.merchant_id,
+                                 frozenset(s.service for s in location.services))
+        else:
+            store = stores_service.serving_store(session, store_id=f.store_id)
         if store.merchant_id != merchant_id:
             raise NotFound("Store not found.", store_id=f.store_id)
         if channel is SalesChannel.POS and not can_work_at(actor, store.id):
             raise PermissionDenied("You sell only at the stores you work at.")
-        offered = {s.service for s in store.services}
         needed = [NEEDS[f.type]] if f.type in NEEDS else []
         for service_name in [*needed, *(s.service for s in f.services)]:
-            if service_name not in offered:
+            if service_name not in store.services:
                 raise ServiceNotOffered(f"This store does not offer {service_name}.",
                                         store_id=store.id, service=service_name)
     elif f.type is not F.DELIVERY:
         raise FulfilmentInvalid(f"A {f.type} order needs a store.", field="store_id")
+    elif channel is SalesChannel.POS:  # else its own store's staff could not find it again
+        raise FulfilmentInvalid("A counter sale names the store it is made at.",
+                                field="store_id")
     elif f.services:
         raise FulfilmentInvalid("Services are done by a store; choose one.", field="store_id")
     if f.type is F.ORDER_AHEAD:
-        assert store is not None
-        slots.check_slot(store, f.slot_start, settings)
+        assert location is not None
+        slots.check_slot(location, f.slot_start, settings)
     return store
 
 
@@ -271,52 +302,71 @@ def _customer(session: Session, actor: Actor, channel: SalesChannel, merchant_id
 
 
 def _complete(session: Session, actor: Actor, checkout_id: int, settings: Settings) -> Order:
+    """Claim, then read: the lines read are those of the checkout as it is completed (a
+    concurrent change commits before the claim, or finds it completed). A checkout the
+    actor may not use raises NotFound, which rolls the claim back."""
+    claimed = session.execute(_CLAIM, {"checkout_id": checkout_id, "now": utcnow()}
+                              ).rowcount  # type: ignore[attr-defined]
     checkout = _load(session, actor, checkout_id)
-    claimed = session.execute(
-        update(Checkout).where(Checkout.id == checkout_id,
-                               Checkout.status == CheckoutStatus.OPEN)
-        .values(status=CheckoutStatus.COMPLETED, updated_at=utcnow())
-    ).rowcount  # type: ignore[attr-defined]
     if not claimed:  # completed before (perhaps by a concurrent request): the same order
         order_id = session.scalar(select(Order.id).where(Order.checkout_id == checkout_id))
         assert order_id is not None, "a completed checkout has its order"
         return service.load_visible(session, actor, order_id)
-    session.refresh(checkout)
     variants = catalog_service.variants_for_sale(
         session, variant_ids=[line.variant_id for line in checkout.lines])
     for line in checkout.lines:  # the catalogue may have changed since the cart was made
         variant = variants.get(line.variant_id)
         if variant is None or not variant.on_sale or variant.merchant_id != checkout.merchant_id:
             raise NotFound("This item is no longer on sale.", variant_id=line.variant_id)
-    priced = price([CartLine(line.variant_id, line.quantity, line.source_location_id)
-                    for line in checkout.lines], variants,
-                   fulfilment=checkout.fulfilment_type, settings=settings)
+    _check_still_in_time(session, checkout, settings)
+    priced = price_checkout(session, checkout=checkout, variants=variants, settings=settings)
     order = _new_order(checkout, priced, actor, settings)
     order.lines = _order_lines(session, checkout, priced, settings)
-    session.add(order)
-    session.flush()
-    _hold(session, order)
-    if order.fulfilment_type is F.ORDER_AHEAD:
-        assert order.slot_start is not None and order.store_id is not None
-        slots.book(session, location_id=order.store_id, merchant_id=order.merchant_id,
-                   slot_start=order.slot_start, settings=settings)
-    if order.fulfilment_type in (F.PICKUP, F.ORDER_AHEAD, F.RESERVE_AND_TRY):
-        order.pickup_code = codes.new_pickup_code(session, store_id=order.store_id)
-    service.record(session, order, None, order.status, actor.user_id, order.store_id, "")
-    if order.fulfilment_type is F.IN_STORE:
-        service.hand_over(session, order, actor, sold={line.id: line.quantity
-                                                       for line in order.lines})
     order.services = [
         ServiceBooking(merchant_id=order.merchant_id, location_id=order.store_id,
                        service=booked["service"], address=booked["address"],
                        scheduled_at=datetime.fromisoformat(booked["scheduled_at"]))
         for booked in checkout.services
     ]
+    if order.fulfilment_type in (F.PICKUP, F.ORDER_AHEAD, F.RESERVE_AND_TRY):
+        order.pickup_code = codes.new_pickup_code(session, store_id=order.store_id)
+    session.add(order)
+    # The order, its lines, services and first event in one flush (record's).
+    service.record(session, order, None, order.status, actor.user_id, order.store_id, "")
     if order.customer_id is not None:
         customers_service.ensure_profile(session, merchant_id=order.merchant_id,
                                          user_id=order.customer_id)
+    # The rows other checkouts wait for come last, so their locks are held for the commit
+    # only: the slot, the stock, then promotions' counters and the customer's balances.
+    if order.fulfilment_type is F.ORDER_AHEAD:
+        assert order.slot_start is not None and order.store_id is not None
+        slots.book(session, location_id=order.store_id, merchant_id=order.merchant_id,
+                   slot_start=order.slot_start, settings=settings)
+    _hold(session, order)
+    if priced.cart is not None and priced.cart.applied:
+        promotions_service.redeem(session, merchant_id=order.merchant_id, order_id=order.id,
+                                  customer_id=order.customer_id, priced=priced.cart,
+                                  coupons=priced.coupons)
+    if priced.redemptions:
+        loyalty_checkout.take(session, merchant_id=order.merchant_id,
+                              customer_id=order.customer_id, order_id=order.id,
+                              redemptions=priced.redemptions, user_id=actor.user_id)
+    if order.fulfilment_type is F.IN_STORE:
+        service.hand_over(session, order, actor, sold={line.id: line.quantity
+                                                       for line in order.lines})
     session.flush()
     return order
+
+
+def _check_still_in_time(session: Session, checkout: Checkout, settings: Settings) -> None:
+    """Time passed since the cart was made: its slot or its hold may have gone by."""
+    if checkout.fulfilment_type is F.ORDER_AHEAD:
+        assert checkout.store_id is not None
+        store, _ = stores_service.get_store(session, store_id=checkout.store_id)
+        slots.check_slot(store, checkout.slot_start, settings)
+    elif checkout.hold_until is not None and checkout.hold_until <= utcnow():
+        raise FulfilmentInvalid("This hold has run out; choose how long to hold the items.",
+                                field="hold_until")
 
 
 #: An order ahead not collected this long after its slot ends expires.
@@ -371,11 +421,20 @@ def _order_lines(session: Session, checkout: Checkout, priced: Priced,
             sources.setdefault(pick.variant_id, []).append((pick.location_id, pick.quantity))
     lines = []
     for line in priced.lines:
-        for location_id, quantity in sources[line.variant_id]:
+        picks = sources[line.variant_id]
+        # A line split over locations splits its discounts by units, to the đồng.
+        weights = [quantity for _, quantity in picks]
+        discounts = allocate(line.discount, weights)
+        shares = [allocate(a["amount"], weights) for a in line.adjustments]
+        for i, (location_id, quantity) in enumerate(picks):
             lines.append(OrderLine(
                 merchant_id=checkout.merchant_id, variant_id=line.variant_id, sku=line.sku,
                 name=line.name, unit_price=line.unit_price, quantity=quantity,
-                discount=0, total=line.unit_price * quantity, location_id=location_id))
+                discount=discounts[i], total=line.unit_price * quantity - discounts[i],
+                location_id=location_id,
+                adjustments=[a | {"amount": share[i]}
+                             for a, share in zip(line.adjustments, shares, strict=True)
+                             if share[i]]))
     return lines
 
 

@@ -7,19 +7,21 @@ when the order closes), so the store and the code find one order.
 import secrets
 
 import segno
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from o2o.orders.models import Order
+
+#: Built once: every order picked up runs it.
+_TAKEN = select(Order.id).where(Order.store_id == bindparam("store_id"),
+                                Order.pickup_code == bindparam("code"))
 
 
 def new_pickup_code(session: Session, *, store_id: int | None) -> str:
     """A random code no open order of the store has (a million codes, a few open orders)."""
     while True:
         code = f"{secrets.randbelow(1_000_000):06d}"
-        taken = session.scalar(
-            select(Order.id).where(Order.store_id == store_id, Order.pickup_code == code))
-        if taken is None:
+        if session.scalar(_TAKEN, {"store_id": store_id, "code": code}) is None:
             return code
 
 

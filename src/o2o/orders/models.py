@@ -58,6 +58,11 @@ class Checkout(Fulfilment, Base):
     hold_until: Mapped[datetime | None]
     #: Assembly or installation to book with the order: [{service, scheduled_at, address}].
     services: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Coupon codes the customer entered (checked when entered and again when placed).
+    coupon_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    #: Loyalty points and network cashback (đồng) the customer asked to spend on it.
+    points: Mapped[int] = mapped_column(default=0, server_default="0")
+    cashback: Mapped[Money] = mapped_column(default=0, server_default="0")
     status: Mapped[CheckoutStatus] = mapped_column(
         str_enum(CheckoutStatus), default=CheckoutStatus.OPEN)
     created_at: Mapped[CreatedAt]
@@ -111,6 +116,9 @@ class Order(Fulfilment, Base):
     total: Mapped[Money]
     #: Sum of the refunds its returns asked for.
     refunded: Mapped[Money] = mapped_column(default=0)
+    #: Captured by its payments: the order is paid when this reaches the total (never above:
+    #: ``orders.service.add_payment`` is a conditional update).
+    paid: Mapped[Money] = mapped_column(default=0, server_default="0")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[datetime | None]
     #: When the goods reached the customer: the return window counts from here.
@@ -148,6 +156,8 @@ class OrderLine(Base):
     quantity_sold: Mapped[int] = mapped_column(default=0)
     quantity_returned: Mapped[int] = mapped_column(default=0)
     discount: Mapped[Money] = mapped_column(default=0)
+    #: The promotions behind ``discount``: [{promotion_id, name, amount, explanation}].
+    adjustments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     total: Mapped[Money]
     #: Where its units are held and leave from.
     location_id: Mapped[int] = mapped_column(BigId, ForeignKey("locations.id"))

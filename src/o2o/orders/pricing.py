@@ -1,15 +1,31 @@
-"""Prices of a cart, computed on the server from the catalogue: the client never sends one.
+"""Prices of a cart, computed on the server: the client never sends one.
 
-One function for every place a cart is priced (the shop's checkout, the counter), so the
-promotion engine will plug in here once and apply everywhere.
+The one place a checkout is priced, online and at the counter alike: catalogue prices, then
+the shop's promotions through the one engine (``o2o.promotions``), then the delivery fee on
+what the goods cost after their discounts, then the loyalty points and network cashback
+the customer spends (``o2o.loyalty``: never more than the goods cost).
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from o2o.catalog import service as catalog_service
 from o2o.catalog.service import ForSale
 from o2o.config import Settings
-from o2o.orders.fulfilment import FulfilmentType
+from o2o.loyalty import checkout as loyalty_checkout
+from o2o.loyalty import service as loyalty_service
+from o2o.orders.fulfilment import RELEASING, FulfilmentType
+from o2o.orders.models import Checkout, Order, SalesChannel
+from o2o.orm import utcnow
+from o2o.promotions import rules
+from o2o.promotions import service as promotions_service
+from o2o.promotions.engine import PricedCart
+from o2o.promotions.models import Coupon
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,9 @@ class PricedLine:
     quantity: int
     discount: int
     source_location_id: int | None
+    #: Why the discount: [{promotion_id, name, amount, explanation}], shown to shopper and
+    #: cashier alike.
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -31,6 +50,12 @@ class PricedLine:
 class Priced:
     lines: list[PricedLine]
     delivery_fee: int
+    #: The engine's answer, for redeeming the promotions when the order is placed.
+    cart: PricedCart | None = None
+    coupons: Mapping[int, Coupon] = field(default_factory=dict)
+    #: Points and cashback taken off (their shares are in the lines' discounts), as lines of
+    #: the totals: [{kind, label, points, amount}].
+    redemptions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def subtotal(self) -> int:
@@ -52,18 +77,82 @@ class CartLine:
     source_location_id: int | None = None
 
 
-def price(lines: Sequence[CartLine], variants: Mapping[int, ForSale], *,
-          fulfilment: FulfilmentType, settings: Settings) -> Priced:
-    """Every line at its variant's current price; delivery costs its fee below the
-    free-delivery threshold. ``variants`` holds every line's variant (checked by the caller)."""
+def price(session: Session, *, merchant_id: int, channel: SalesChannel,
+          lines: Sequence[CartLine], variants: Mapping[int, ForSale],
+          fulfilment: FulfilmentType, settings: Settings, customer_id: int | None = None,
+          store_id: int | None = None, coupons: Sequence[str] = (),
+          at: datetime | None = None, points: int = 0, cashback: int = 0) -> Priced:
+    """Every line at its variant's current price less the promotions running now for this
+    channel, store and customer (and these coupons). ``variants`` holds every line's
+    variant (checked by the caller); the cart page prices a cart this way, the checkout
+    through ``price_checkout``."""
+    at = at or utcnow()
+    running = promotions_service.running(session, merchant_id=merchant_id, at=at)
+    lineage = (catalog_service.category_lineage(session, merchant_id=merchant_id)
+               if running.asks_categories else {})
+    engine_lines = [
+        rules.CartLine(line_id=i, variant_id=line.variant_id,
+                       product_id=variants[line.variant_id].product_id,
+                       unit_price=variants[line.variant_id].price, quantity=line.quantity,
+                       category_ids=lineage.get(variants[line.variant_id].category_id or 0,
+                                                frozenset()),
+                       name=variants[line.variant_id].name)
+        for i, line in enumerate(lines)
+    ]
+    cart, found = promotions_service.price_cart(
+        session, merchant_id=merchant_id, lines=engine_lines,
+        channel="online" if channel is SalesChannel.ONLINE else "pos", location_id=store_id,
+        customer=_customer(session, merchant_id, customer_id, running), coupon_codes=coupons,
+        at=at, promotions=running)
     priced = [
-        PricedLine(line.variant_id, variants[line.variant_id].sku,
-                   variants[line.variant_id].name, variants[line.variant_id].price,
-                   line.quantity, 0, line.source_location_id)
-        for line in lines
+        PricedLine(line.variant_id, variants[line.variant_id].sku, variants[line.variant_id].name,
+                   variants[line.variant_id].price, line.quantity, p.discount,
+                   line.source_location_id,
+                   [{"promotion_id": a.promotion_id, "name": a.name, "amount": a.amount,
+                     "explanation": a.explanation} for a in p.adjustments])
+        for line, p in zip(lines, cart.lines, strict=True)
     ]
     goods = sum(line.total for line in priced)
     fee = 0
     if fulfilment is FulfilmentType.DELIVERY and goods < settings.free_delivery_from:
         fee = settings.delivery_fee
-    return Priced(priced, fee)
+    redeemed = loyalty_checkout.quote(
+        session, merchant_id=merchant_id, customer_id=customer_id, points=points,
+        cashback_amount=cashback, line_totals=[line.total for line in priced])
+    priced = [replace(line, discount=line.discount + sum(a["amount"] for a in extra),
+                      adjustments=[*line.adjustments, *extra])
+              for line, extra in zip(priced, redeemed.per_line, strict=True)]
+    return Priced(priced, fee, cart, found, redeemed.items)
+
+
+def price_checkout(session: Session, *, checkout: Checkout, variants: Mapping[int, ForSale],
+                   settings: Settings) -> Priced:
+    return price(
+        session, merchant_id=checkout.merchant_id, channel=checkout.channel,
+        lines=[CartLine(line.variant_id, line.quantity, line.source_location_id)
+               for line in checkout.lines],
+        variants=variants, fulfilment=checkout.fulfilment_type, settings=settings,
+        customer_id=checkout.customer_id, store_id=checkout.store_id,
+        coupons=checkout.coupon_codes or (), points=checkout.points, cashback=checkout.cashback)
+
+
+#: Built once: a first-order promotion runs it at every checkout.
+_PLACED = select(func.count(Order.id)).where(
+    Order.merchant_id == bindparam("merchant_id"), Order.customer_id == bindparam("customer_id"),
+    Order.status.not_in(RELEASING))
+
+
+def _customer(session: Session, merchant_id: int, customer_id: int | None,
+              running: promotions_service.Running) -> rules.Customer:
+    """What promotions may ask of the buyer: who, their loyalty tier, and how many orders
+    they placed here; each read only when a running promotion asks it."""
+    if customer_id is None:
+        return rules.Customer()
+    placed: int | None = None
+    tier: str | None = None
+    if running.asks_first_order:
+        placed = session.scalar(_PLACED, {"merchant_id": merchant_id,
+                                          "customer_id": customer_id})
+    if running.asks_tier:
+        tier = loyalty_service.tier_of(session, merchant_id=merchant_id, customer_id=customer_id)
+    return rules.Customer(id=customer_id, orders_count=placed or 0, tier=tier)

@@ -3,7 +3,7 @@ merchant that takes returns, whole or in part, within the return window.
 
 The goods go back on that store's shelf or are written off as damaged (both in the ledger),
 the order's refunded total grows, and an ``order.returned`` event asks payments for the
-refund (and, later, loyalty for the reversal of the points it earned).
+refund (and loyalty for the reversal of the points and cashback it earned).
 """
 
 from datetime import timedelta
@@ -54,6 +54,7 @@ def create_return(session: Session, *, actor: Actor, order_id: int, data: Return
             raise ReturnNotAllowed(f"Returns are taken within {settings.return_days} days.",
                                    window_ended_at=window_end.isoformat())
         lines = {line.id: line for line in order.lines}
+        promotions: dict[int, int] = {}
         result = OrderReturn(order_id=order.id, merchant_id=order.merchant_id,
                              location_id=store.id, user_id=actor.user_id, reason=data.reason,
                              amount=0)
@@ -70,6 +71,14 @@ def create_return(session: Session, *, actor: Actor, order_id: int, data: Return
                                line.quantity_sold)
             after = refund_of(line.unit_price, line.discount,
                               line.quantity_returned + wanted.quantity, line.quantity_sold)
+            for adjustment in line.adjustments or ():  # each promotion's share comes back
+                if adjustment.get("promotion_id") is None:  # points, cashback: o2o.loyalty
+                    continue
+                given = adjustment["amount"]
+                share = (given * (line.quantity_returned + wanted.quantity) // line.quantity_sold
+                         - given * line.quantity_returned // line.quantity_sold)
+                promotions[adjustment["promotion_id"]] = (
+                    promotions.get(adjustment["promotion_id"], 0) + share)
             line.quantity_returned += wanted.quantity
             result.lines.append(OrderReturnLine(
                 order_line_id=line.id, merchant_id=order.merchant_id,
@@ -90,11 +99,15 @@ def create_return(session: Session, *, actor: Actor, order_id: int, data: Return
                     location_id=store.id, customer_id=order.customer_id,
                     lines=[{"order_line_id": r.order_line_id, "variant_id": r.variant_id,
                             "quantity": r.quantity, "amount": r.amount}
-                           for r in result.lines])
+                           for r in result.lines],
+                    promotions={str(pid): share for pid, share in promotions.items() if share})
     return result
 
 
 def list_returns(session: Session, *, actor: Actor, order_id: int) -> list[OrderReturn]:
-    order = service.load_visible(session, actor, order_id)
+    """An order's returns, for its customer and for any store of the merchant (a return may
+    be taken anywhere, so every counter sees what came back before)."""
+    order = (service.load_visible_to_merchant(session, actor, order_id) if actor.is_staff
+             else service.load_visible(session, actor, order_id))
     return list(session.scalars(
         select(OrderReturn).where(OrderReturn.order_id == order.id).order_by(OrderReturn.id)))

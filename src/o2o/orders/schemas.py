@@ -3,9 +3,11 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from o2o.fields import Latitude, Longitude, Name, Phone
+from o2o.fields import VND, Latitude, Longitude, Name, Phone
+from o2o.loyalty.schemas import Points, RedemptionRead
 from o2o.orders.fulfilment import FulfilmentType, OrderStatus
 from o2o.orders.models import ReturnCondition, SalesChannel
+from o2o.promotions.schemas import CouponCode
 from o2o.schemas import Input, Output
 from o2o.stores.models import StoreService
 
@@ -59,6 +61,10 @@ class CheckoutCreate(Input):
     customer_phone: Phone | None = None
     customer_name: Name | None = None
     note: Note = ""
+    coupons: list[CouponCode] = Field(default_factory=list, max_length=5)
+    #: Loyalty points of this shop and network cashback (đồng) to take off the goods.
+    points: Points = 0
+    cashback: VND = 0
 
     @model_validator(mode="after")
     def _one_line_per_variant(self) -> "CheckoutCreate":
@@ -66,6 +72,15 @@ class CheckoutCreate(Input):
         if len(ids) != len(set(ids)):
             raise ValueError("each variant appears on one line; add to its quantity instead")
         return self
+
+
+class AdjustmentRead(Output):
+    #: None for points or cashback spent (``kind``).
+    promotion_id: int | None
+    name: str
+    amount: int
+    #: The sentence shopper and cashier read, e.g. "Giảm 10% cho Áo thun (Giờ vàng …)".
+    explanation: str
 
 
 class PricedLineRead(Output):
@@ -77,6 +92,7 @@ class PricedLineRead(Output):
     discount: int
     total: int
     source_location_id: int | None = None
+    adjustments: list[AdjustmentRead] = Field(default_factory=list)
 
 
 class FulfilmentRead(Output):
@@ -104,6 +120,11 @@ class CheckoutRead(Output):
     delivery_fee: int
     total: int
     order_id: int | None
+    coupon_codes: list[str] | None
+    points: int
+    cashback: int
+    #: Points and cashback taken off, lines of the totals ("Đổi 150 điểm").
+    redemptions: list[RedemptionRead] = Field(default_factory=list)
 
 
 class OrderLineRead(Output):
@@ -116,6 +137,7 @@ class OrderLineRead(Output):
     quantity_sold: int
     quantity_returned: int
     discount: int
+    adjustments: list[AdjustmentRead] | None
     total: int
     location_id: int
 
@@ -156,6 +178,8 @@ class OrderRead(Output):
     delivery_fee: int
     total: int
     refunded: int
+    #: Captured by payments; the order is paid when it equals the total.
+    paid: int
     created_at: datetime
     handed_over_at: datetime | None
     #: The moves the one asking may make now (for the buttons of a screen).
@@ -173,6 +197,7 @@ class OrderSummary(Output):
     store_id: int | None
     customer_id: int | None
     total: int
+    paid: int
     deadline: datetime | None
     slot_start: datetime | None
     created_at: datetime

@@ -33,6 +33,7 @@ from o2o.orders.fulfilment import (
 from o2o.orders.models import Order, OrderEvent, OrderLine
 from o2o.orm import utcnow
 from o2o.outbox import service as outbox
+from o2o.promotions.engine import allocate
 
 S = OrderStatus
 F = FulfilmentType
@@ -256,8 +257,15 @@ def try_outcome(session: Session, *, actor: Actor, order_id: int,
         _move(session, order, to, actor.user_id, order.store_id, "")
         hand_over(session, order, actor, sold=bought)
         for line in order.lines:
+            # Units left behind take their share of the line's discounts with them.
+            kept = [line.quantity_sold, line.quantity - line.quantity_sold]
+            line.discount = allocate(line.discount, kept)[0]
+            line.adjustments = [a | {"amount": allocate(a["amount"], kept)[0]}
+                                for a in line.adjustments or ()
+                                if allocate(a["amount"], kept)[0]]
             line.total = line.unit_price * line.quantity_sold - line.discount
         order.subtotal = sum(line.unit_price * line.quantity_sold for line in order.lines)
+        order.discount = sum(line.discount for line in order.lines)
         order.total = order.subtotal - order.discount
         if to is S.DECLINED:
             order.handed_over_at = None
@@ -269,7 +277,6 @@ def expire_due(session: Session, *, now: datetime | None = None, batch: int = 20
     """Orders past their deadline (uncollected, untried, unshipped) expire and their stock
     comes back; returns how many. A concurrent move wins: that order is left alone."""
     now = now or utcnow()
-    expired = 0
     with transaction(session):
         due = session.scalars(
             select(Order).where(
@@ -277,6 +284,7 @@ def expire_due(session: Session, *, now: datetime | None = None, batch: int = 20
                 Order.status.in_([S.PLACED, S.ACCEPTED, S.PREPARING, S.READY, S.PACKED]))
             .order_by(Order.id).limit(batch)
         ).all()
+        expiring = []
         for order in due:
             if not is_open(order.fulfilment_type, order.status):
                 continue
@@ -284,8 +292,16 @@ def expire_due(session: Session, *, now: datetime | None = None, batch: int = 20
                 _move(session, order, S.EXPIRED, None, order.store_id, "")
             except TransitionNotAllowed:  # moved meanwhile; nothing was written for it
                 continue
-            _release(session, order, ReservationStatus.EXPIRED)
-            expired += 1
+            expiring.append(order)
+        # All their stock in one pass, in (location, variant) lock order like every other
+        # stock write: several orders' rows are never taken in order-id order.
+        stock.release(session, [line.reservation_id for order in expiring
+                                for line in order.lines if line.reservation_id is not None],
+                      status=ReservationStatus.EXPIRED)
+        for order in expiring:
+            if order.fulfilment_type is F.ORDER_AHEAD and order.store_id and order.slot_start:
+                slots.free(session, location_id=order.store_id, slot_start=order.slot_start)
+        expired = len(expiring)
     return expired
 
 
@@ -297,3 +313,18 @@ def events_after(session: Session, *, actor: Actor, order_id: int,
         select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.id > after_id)
         .order_by(OrderEvent.id)).all()
     return list(events), is_open(order.fulfilment_type, order.status)
+
+
+def add_payment(session: Session, *, order_id: int, amount: int) -> bool:
+    """Count ``amount`` captured toward the order, unless that would pay more than its total
+    (two payments racing for the rest of an order: one of them is refused)."""
+    return bool(session.execute(
+        update(Order).where(Order.id == order_id, Order.paid + amount <= Order.total)
+        .values(paid=Order.paid + amount, updated_at=utcnow())
+    ).rowcount)  # type: ignore[attr-defined]
+
+
+def find(session: Session, order_id: int) -> Order | None:
+    """An order by id for other domains' event handlers (loyalty): the system reads it, no
+    actor is checked."""
+    return session.get(Order, order_id)

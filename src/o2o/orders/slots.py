@@ -75,10 +75,9 @@ def upcoming(session: Session, *, store: Location, settings: Settings,
     start = earliest.replace(second=0, microsecond=0)
     start += timedelta(minutes=(-(start.hour * 60 + start.minute)) % minutes)
     hours = intervals_of(store)
-    booked = dict(session.execute(
+    booked = {slot_start: taken for slot_start, taken in session.execute(
         select(SlotBooking.slot_start, SlotBooking.booked)
-        .where(SlotBooking.location_id == store.id, SlotBooking.slot_start >= start)
-    ).tuples().all())
+        .where(SlotBooking.location_id == store.id, SlotBooking.slot_start >= start))}
     found: list[tuple[datetime, datetime, int]] = []
     horizon = start + timedelta(days=7)
     while len(found) < count and start < horizon:

@@ -15,7 +15,9 @@ from o2o.db import transaction
 from o2o.orm import utcnow
 from o2o.outbox.models import OutboxEvent
 
-Handler = Callable[[OutboxEvent], None]
+#: Called inside the delivering transaction, with its session: what it writes commits with
+#: the event's delivery, or neither does.
+Handler = Callable[[Session, OutboxEvent], None]
 
 _handlers: list[tuple[str, Handler]] = []
 
@@ -28,7 +30,14 @@ def emit(session: Session, *, topic: str, subject: str, merchant_id: int | None,
 
 
 def subscribe(prefix: str, handler: Handler) -> None:
-    """Call ``handler`` for every event whose topic starts with ``prefix`` ("order.")."""
+    """Call ``handler`` for every event whose topic starts with ``prefix`` ("order.").
+
+    Subscribing a function of the same name again (a second app in one process) replaces
+    the first, so each event still reaches it once.
+    """
+    name = f"{handler.__module__}.{handler.__qualname__}"
+    _handlers[:] = [(p, h) for p, h in _handlers
+                    if (p, f"{h.__module__}.{h.__qualname__}") != (prefix, name)]
     _handlers.append((prefix, handler))
 
 
@@ -57,7 +66,7 @@ def deliver_pending(session: Session, *, batch: int = 200,
                 continue
             for prefix, handler in handlers:
                 if event.topic.startswith(prefix):
-                    handler(event)
+                    handler(session, event)
             delivered += 1
     return delivered
 
