@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -202,9 +202,10 @@ class Server:
 
 
 @contextmanager
-def served(database_url: str) -> Iterator[Server]:
-    """The app in its own process, as ``o2o serve`` runs it: one uvicorn worker, the event
-    loop and HTTP parser uvicorn[standard] picks (uvloop, httptools), no access log."""
+def served(database_url: str, *, workers: int = 1) -> Iterator[Server]:
+    """The app in its own process, as ``o2o serve`` runs it: one uvicorn worker (or
+    ``workers`` processes, as ``o2o serve --workers`` serves PostgreSQL), the event loop and
+    HTTP parser uvicorn[standard] picks (uvloop, httptools), no access log."""
     port = _free_port()
     # No expiry sweeper: what the benchmarks hold outlives them, and its writes would only
     # add noise to the raw side measured while the server waits.
@@ -212,7 +213,7 @@ def served(database_url: str) -> Iterator[Server]:
            "O2O_SWEEP_SECONDS": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "o2o.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
          "--log-level", "warning", "--no-access-log"],
         env=env,
     )
@@ -271,11 +272,15 @@ class Run:
 
 
 def _cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of this process (None) or of another one, in seconds."""
+    """User + system CPU time of this process (None), or of another one and the processes
+    it started (a server's workers), in seconds."""
     if pid is None:
         return time.process_time()
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    return own + sum(_cpu_seconds(child) for child in children)
 
 
 class UnexpectedResponse(AssertionError):
@@ -343,6 +348,64 @@ async def _http_load(server: Server, next_request: Callable[[int], bytes], clien
                 if status != expect:
                     line = request.split(b"\r\n", 1)[0].decode()
                     raise UnexpectedResponse(f"{line} answered {status}: {body.decode()}")
+                run.total += 1
+                if window[0] <= finished <= window[1]:
+                    latencies.append(finished - started)
+        finally:
+            writer.close()
+        run.latencies += latencies
+
+    async def cpu_meter() -> None:
+        await asyncio.sleep(window[0] - time.perf_counter())
+        before = _cpu_seconds(None), _cpu_seconds(server.pid)
+        await asyncio.sleep(window[1] - time.perf_counter())
+        after = _cpu_seconds(None), _cpu_seconds(server.pid)
+        run.cpu = {"client": (after[0] - before[0]) / seconds,
+                   "server": (after[1] - before[1]) / seconds}
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(cpu_meter())
+        for number in range(clients):
+            group.create_task(client(number))
+    return run
+
+
+#: Sends one request on the client's connection and returns the body of the answer; any
+#: status but ``expect`` stops the run.
+Send = Callable[[bytes, int], Awaitable[bytes]]
+#: Client ``i``'s next unit of work, of one or more requests in turn (create, then complete).
+Flow = Callable[[int, Send], Awaitable[None]]
+
+
+def http_flow_load(server: Server, flow: Flow, *, clients: int, seconds: float,
+                   warmup: float = 1.0) -> Run:
+    """Like ``http_load``, but each unit of work is ``flow(i, send)``: several requests, the
+    later ones built from the earlier answers. Latencies and counts are of whole flows."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(_http_flow_load(server, flow, clients, seconds, warmup))
+
+
+async def _http_flow_load(server: Server, flow: Flow, clients: int, seconds: float,
+                          warmup: float) -> Run:
+    run = Run(seconds)
+    opened = time.perf_counter()
+    window = (opened + warmup, opened + warmup + seconds)
+
+    async def client(number: int) -> None:
+        latencies = []
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+
+        async def send(request: bytes, expect: int) -> bytes:
+            status, body = await _exchange(reader, writer, request)
+            if status != expect:
+                line = request.split(b"\r\n", 1)[0].decode()
+                raise UnexpectedResponse(f"{line} answered {status}: {body.decode()}")
+            return body
+
+        try:
+            while (started := time.perf_counter()) < window[1]:
+                await flow(number, send)
+                finished = time.perf_counter()
                 run.total += 1
                 if window[0] <= finished <= window[1]:
                     latencies.append(finished - started)
