@@ -13,10 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -33,6 +34,7 @@ from o2o.migrate import upgrade
 from tests.conftest import require
 from tests.world import PASSWORD, World
 
+T = TypeVar("T")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
@@ -141,11 +143,18 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("e2e")
+    with serve(tmp_path_factory.mktemp("e2e"), build_world) as (url, people):
+        yield LiveServer(url, people)
+
+
+@contextmanager
+def serve(folder: Path, fill: Callable[[Database], T]) -> Iterator[tuple[str, T]]:
+    """A server on a new SQLite database in ``folder`` that ``fill`` built: its URL and
+    what ``fill`` returned (a test module that changes stock runs its own)."""
     database_url = f"sqlite:///{folder / 'o2o.db'}"
     upgrade(Settings(database_url=database_url))
     db = Database(database_url, pool_size=1)
-    people = build_world(db)
+    built = fill(db)
     db.dispose()
     port = _free_port()
     log = folder / "server.log"
@@ -159,7 +168,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server, log)
-        yield LiveServer(url, people)
+        yield url, built
     finally:
         server.terminate()
         server.wait(timeout=10)

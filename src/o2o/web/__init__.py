@@ -9,10 +9,21 @@ from fastapi.staticfiles import StaticFiles
 
 from o2o.config import Settings
 from o2o.errors import NotFound
+from o2o.web.backoffice.cashback import router as admin_cashback_router
+from o2o.web.backoffice.loyalty import router as admin_loyalty_router
+from o2o.web.backoffice.orders import router as admin_orders_router
 from o2o.web.backoffice.pages import router as admin_router
+from o2o.web.backoffice.payments import router as admin_payments_router
+from o2o.web.backoffice.promotions import router as promotions_router
+from o2o.web.backoffice.promotions_coupons import router as promotion_coupons_router
 from o2o.web.backoffice.stock import router as stock_router
+from o2o.web.pos.orders import router as pos_orders_router
 from o2o.web.pos.pages import router as pos_router
+from o2o.web.pos.payments import router as pos_payments_router
+from o2o.web.pos.returns import router as pos_returns_router
+from o2o.web.pos.sale import router as pos_sale_router
 from o2o.web.shop.pages import router as shop_router
+from o2o.web.shop.wallet import router as shop_wallet_router
 from o2o.web.templating import Templates
 from o2o.web.views import APPS, PageRoute
 
@@ -37,7 +48,11 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         app.mount(f"/static/vendor/{name}",
                   StaticFiles(directory=settings.vendor_dir / folder, check_dir=False))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (shop_router, pos_router, admin_router, stock_router, _no_such_page()):
+    for router in (shop_router, pos_router, pos_orders_router, pos_sale_router,
+                   pos_returns_router, pos_payments_router, admin_router, stock_router,
+                   admin_orders_router, admin_payments_router, promotions_router,
+                   promotion_coupons_router, shop_wallet_router, admin_loyalty_router,
+                   admin_cashback_router, _no_such_page()):
         app.include_router(router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

@@ -1,6 +1,7 @@
 """The shopper app: find a product, see the stores that sell it, sign up, follow shops."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -13,11 +14,14 @@ from o2o.auth.schemas import CustomerSignup
 from o2o.catalog import service as catalog_service
 from o2o.catalog.models import Channel, Product, ProductStatus, Variant
 from o2o.customers import service as customers_service
+from o2o.errors import NotFound
 from o2o.inventory import nearby as stock_nearby
+from o2o.promotions import service as promotions_service
+from o2o.promotions.engine import DisplayPrice
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location
 from o2o.web import display
-from o2o.web.shop import nearby
+from o2o.web.shop import cart, checkout, nearby, orders, payments
 from o2o.web.views import (
     EVERYONE,
     AnyPage,
@@ -76,16 +80,50 @@ def _sold_in_store(product: Product) -> list[Variant]:
     return [v for v in display.on_sale(product) if v.channels is not Channel.ONLINE]
 
 
+def _sold_online(product: Product) -> list[Variant]:
+    """The variants a shopper can put in the cart."""
+    if product.status is not ProductStatus.ACTIVE:
+        return []
+    return [v for v in display.on_sale(product) if v.channels is not Channel.STORE]
+
+
 @router.get("/products/{product_id}")
-def product(page: AnyPage, product_id: int, variant: str = "", near: str = "") -> Response:
-    """The product; ``variant`` and ``near`` are handed to its "available near you" part."""
+def product(page: AnyPage, product_id: int, variant: str = "", near: str = "",
+            added: str = "") -> Response:
+    """The product; ``variant`` and ``near`` are handed to its "available near you" part,
+    ``added`` names the variant just put in the cart."""
     found = catalog_service.get_product(page.session, product_id=product_id, actor=page.actor)
     variants = display.on_sale(found)
     stores = stores_service.list_stores(page.session, merchant_id=found.merchant_id)
+    online = _sold_online(found)
+    promoted = _promoted(page, variants)
     return page.render("shop/product.html", product=found, variants=variants,
                        option_names=display.option_names(variants),
                        stores=_with_hours(stores), in_store=bool(_sold_in_store(found)),
-                       nearby_query={"variant": variant, "near": near})
+                       nearby_query={"variant": variant, "near": near}, online=online,
+                       added=next((v for v in online if str(v.id) == added), None),
+                       promoted=promoted,
+                       best=min(promoted.values(), key=lambda p: p.price, default=None))
+
+
+def _promoted(page: Page, variants: Iterable[Variant]) -> dict[int, DisplayPrice]:
+    """The variants an item promotion lowers now, at that price: the shop's price for one
+    sold online, the counter's for one sold only in stores. The explanation names the
+    product, as the page is the product's whichever variant is meant."""
+    prices = {}
+    for variant in variants:
+        try:
+            shown = promotions_service.display_price(
+                page.session, variant_id=variant.id,
+                channel="pos" if variant.channels is Channel.STORE else "online")
+        except NotFound:
+            continue
+        if shown.compare_at is not None:
+            options = " / ".join(str(value) for value in variant.options.values())
+            named = f"{variant.product.name} · {options}" if options else variant.product.name
+            prices[variant.id] = replace(shown, explanation=shown.explanation.replace(
+                named, variant.product.name))
+    return prices
 
 
 @router.get("/products/{product_id}/nearby")
@@ -137,6 +175,8 @@ def store(page: AnyPage, store_id: int) -> Response:
 
 
 add_sign_in_routes(router, app="shop", roles=EVERYONE, signed_out_to="/shop")
+for part in (cart.router, checkout.router, orders.router, payments.router):
+    router.include_router(part)
 
 
 def _signup_form(page: Page, *, form: dict[str, str], problems: set[str], next: str,
