@@ -1,5 +1,6 @@
 """A sale at the counter: items scanned into a checkout the server prices, an optional known
-customer, assembly or installation booked for later, and "Pay", which completes it.
+customer, assembly or installation booked for later, coupons and the customer's points and
+cashback (``sale_savings``), and "Pay", which completes it.
 
 The cart is an open POS checkout (``o2o.orders.checkout``), so prices and stock rules are the
 ones every channel uses; this counter remembers which checkout is its sale in progress with a
@@ -24,11 +25,21 @@ from o2o.errors import DomainError, NotFound
 from o2o.inventory import service as inventory_service
 from o2o.orders import checkout as checkouts
 from o2o.orders.fulfilment import FulfilmentType
-from o2o.orders.models import CheckoutStatus
+from o2o.orders.models import Checkout, CheckoutStatus
 from o2o.orders.schemas import BOOKABLE, CheckoutCreate
+from o2o.promotions.errors import CouponExhausted, CouponInvalid
 from o2o.stores.models import Location
 from o2o.web.pos.orders import places, whole_numbers
 from o2o.web.pos.pages import _counter_store, _scan, _stock_of
+from o2o.web.pos.payments import amount_of
+from o2o.web.pos.sale_savings import (
+    COUPON_PROBLEMS,
+    LOYALTY_PROBLEMS,
+    balances_of,
+    coupon_problem,
+    redeemable,
+)
+from o2o.web.shop.checkout import coupon_states
 from o2o.web.views import Page, PageRoute, PosPage
 
 router = APIRouter(prefix="/pos", route_class=PageRoute)
@@ -56,6 +67,9 @@ class Draft:
     services: list[dict[str, Any]] = field(default_factory=list)
     customer_phone: str | None = None
     customer_name: str | None = None
+    coupons: list[str] = field(default_factory=list)
+    points: int = 0
+    cashback: int = 0
 
     def line_of(self, variant_id: int) -> dict[str, Any] | None:
         return next((line for line in self.lines if line["variant_id"] == variant_id), None)
@@ -76,29 +90,53 @@ class Draft:
                            "lat": store.lat, "lon": store.lon}
         return CheckoutCreate.model_validate({
             "lines": self.lines, "fulfilment": fulfilment,
-            "customer_phone": self.customer_phone, "customer_name": self.customer_name})
+            "customer_phone": self.customer_phone, "customer_name": self.customer_name,
+            "coupons": self.coupons, "points": self.points, "cashback": self.cashback})
 
 
 def _current(page: Page, store: Location) -> checkouts.PricedCheckout | None:
-    """This counter's sale in progress, if its cookie names an open one of this store."""
+    return _open_sale(page, store)[0]
+
+
+def _open_sale(page: Page, store: Location
+               ) -> tuple[checkouts.PricedCheckout | None, DomainError | None]:
+    """This counter's sale in progress, if its cookie names an open one of this store; and
+    the refusal of a coupon that stopped working since it was applied (used up elsewhere,
+    withdrawn), which is taken off the sale so that it can be priced again."""
     raw = page.request.cookies.get(_cookie(store), "")
     if not raw.isdigit():
-        return None
+        return None, None
     try:
         priced = checkouts.get_checkout(page.session, actor=page.signed_in,
                                         checkout_id=int(raw), settings=page.settings)
     except NotFound:
-        return None
+        return None, None
+    except (CouponInvalid, CouponExhausted) as exc:
+        page.session.rollback()
+        return _without_coupon(page, store, int(raw), str(exc.details.get("code", ""))), exc
     made = priced.checkout
     if made.status is not CheckoutStatus.OPEN or made.store_id != store.id:
+        return None, None
+    return priced, None
+
+
+def _without_coupon(page: Page, store: Location, checkout_id: int,
+                    code: str) -> checkouts.PricedCheckout | None:
+    made = page.session.get(Checkout, checkout_id)
+    if (made is None or made.status is not CheckoutStatus.OPEN or made.store_id != store.id
+            or code not in (made.coupon_codes or [])):
         return None
-    return priced
+    draft = _draft_of(page, made)
+    draft.coupons.remove(code)
+    data = draft.checkout(store)
+    page.end_reads()
+    return checkouts.update_checkout(page.session, actor=page.signed_in,
+                                     checkout_id=checkout_id, data=data, settings=page.settings)
 
 
-def _draft_of(page: Page, current: checkouts.PricedCheckout | None) -> Draft:
-    if current is None:
+def _draft_of(page: Page, made: Checkout | None) -> Draft:
+    if made is None:
         return Draft()
-    made = current.checkout
     phone = (auth_service.get_user(page.session, made.customer_id).phone
              if made.customer_id is not None else None)
     return Draft(
@@ -106,7 +144,8 @@ def _draft_of(page: Page, current: checkouts.PricedCheckout | None) -> Draft:
                 "source_location_id": line.source_location_id} for line in made.lines],
         type=made.fulfilment_type, recipient_name=made.recipient_name,
         recipient_phone=made.recipient_phone, address=made.address,
-        services=list(made.services), customer_phone=phone)
+        services=list(made.services), customer_phone=phone,
+        coupons=list(made.coupon_codes or []), points=made.points, cashback=made.cashback)
 
 
 class Refused(Exception):
@@ -126,7 +165,7 @@ def _change(page: Page, store: Location, edit: Callable[[Draft], None],
     """Apply one form to the sale and save it through the checkout service; back to the
     sale screen, or the screen again with what was wrong and the sale unchanged."""
     current = _current(page, store)
-    draft = _draft_of(page, current)
+    draft = _draft_of(page, current.checkout if current else None)
     try:
         edit(draft)
         if not draft.lines:
@@ -161,15 +200,19 @@ def _sale_page(page: Page, store: Location, *, status_code: int = 200,
                variant: Variant | None = None, code: str = "", refused: str = "",
                invalid: set[str] | None = None, problem: DomainError | None = None,
                typed: dict[str, str] | None = None) -> Response:
-    current = _current(page, store)
+    current, dropped = _open_sale(page, store)
     made = current.checkout if current else None
     customer = (auth_service.get_user(page.session, made.customer_id)
                 if made is not None and made.customer_id is not None else None)
+    problem = problem or dropped
     offered = {str(item.service) for item in store.services}
     return page.render(
         "pos/sale.html", status_code=status_code, store=store, section="sale",
         sale=current, customer=customer, places=places(page), code=code, variant=variant,
         refused=refused, invalid=invalid or set(), problem=problem, typed=typed or {},
+        coupons=coupon_states(current.priced, made.coupon_codes or []) if current else [],
+        balances=balances_of(page, customer, current),
+        coupon_problems=COUPON_PROBLEMS, loyalty_problems=LOYALTY_PROBLEMS,
         bookable=[s for s in BOOKABLE if s in offered], key=uuid4().hex,
         bookings=[(s, datetime.fromisoformat(s["scheduled_at"])) for s in made.services] if made
         else [],
@@ -204,7 +247,8 @@ def _add(page: Page, store: Location, code: str, source: str) -> Response:
     found: Variant = variant
     source_id = int(source) if source.isdigit() and int(source) != store.id else None
     if source_id is None:
-        draft = _draft_of(page, _current(page, store))
+        current = _current(page, store)
+        draft = _draft_of(page, current.checkout if current else None)
         line = draft.line_of(variant.id)
         wanted = (line["quantity"] if line and line["source_location_id"] is None else 0) + 1
         level = inventory_service.get_level(page.session, actor=page.signed_in,
@@ -258,8 +302,48 @@ def customer(page: PosPage, location_id: int, phone: Field = "", name: Field = "
     def set_customer(draft: Draft) -> None:
         draft.customer_phone = phone.strip() or None
         draft.customer_name = name.strip() or None
+        draft.points = draft.cashback = 0  # the balances were the previous customer's
 
     return _change(page, store, set_customer, phone=phone, name=name)
+
+
+@router.post("/stores/{location_id}/sale/coupons")
+def coupons(page: PosPage, location_id: int, code: Field = "", remove: Field = "") -> Response:
+    """Apply a scanned or typed coupon ``code``, or take ``remove`` off; a code the shop does
+    not have, or one used up, is said under the field and the sale is unchanged."""
+    store = _counter_store(page, location_id)
+    typed = code.strip().upper()
+
+    def set_coupons(draft: Draft) -> None:
+        if remove:
+            draft.coupons = [c for c in draft.coupons if c != remove.strip().upper()]
+            return
+        problem = coupon_problem(typed, draft.coupons)
+        if problem is not None:
+            raise Refused(problem)
+        if typed not in draft.coupons:
+            draft.coupons.append(typed)
+
+    return _change(page, store, set_coupons, coupon=typed)
+
+
+@router.post("/stores/{location_id}/sale/redeem")
+def redeem(page: PosPage, location_id: int, points: Field = "",
+           cashback: Field = "") -> Response:
+    """The attached customer's points and cashback to take off this sale (empty: none). More
+    than the goods cost is brought down to the goods' worth; more than the customer holds is
+    refused by the checkout service, and nothing is taken."""
+    store = _counter_store(page, location_id)
+    current = _current(page, store)
+    asked_points = whole_numbers([points or "0"])[0]
+    asked_cashback = amount_of(cashback or "0")
+
+    def set_redemptions(draft: Draft) -> None:
+        if asked_points is None or asked_cashback is None:
+            raise Refused("redeem_amount")
+        draft.points, draft.cashback = redeemable(page, current, asked_points, asked_cashback)
+
+    return _change(page, store, set_redemptions, points=points, cashback=cashback)
 
 
 @router.post("/stores/{location_id}/sale/fulfilment")
