@@ -354,8 +354,7 @@ def _complete(session: Session, actor: Actor, checkout_id: int, settings: Settin
     if order.fulfilment_type is F.IN_STORE:
         service.hand_over(session, order, actor, sold={line.id: line.quantity
                                                        for line in order.lines})
-    session.flush()
-    return order
+    return order  # the lines' holds are flushed with the commit
 
 
 def _check_still_in_time(session: Session, checkout: Checkout, settings: Settings) -> None:

@@ -101,7 +101,10 @@ def price(session: Session, *, merchant_id: int, channel: SalesChannel,
     ]
     cart, found = promotions_service.price_cart(
         session, merchant_id=merchant_id, lines=engine_lines,
-        channel="online" if channel is SalesChannel.ONLINE else "pos", location_id=store_id,
+        channel="online" if channel is SalesChannel.ONLINE else "pos",
+        # A store's own promotions are for its counter: an online order collected there is
+        # still the online shop's (PromotionTerms.location_ids).
+        location_id=None if channel is SalesChannel.ONLINE else store_id,
         customer=_customer(session, merchant_id, customer_id, running), coupon_codes=coupons,
         at=at, promotions=running)
     priced = [

@@ -309,7 +309,7 @@ def price_cart(session: Session, *, merchant_id: int, lines: Sequence[rules.Cart
     if customer.id is not None and any(p.per_customer_limit is not None
                                        for p in found.promotions):
         customer_uses = dict(session.execute(_CUSTOMER_USES, {"customer_id": customer.id})
-                             .tuples().all())
+                             .all())
     usage = {pid: rules.Usage(uses, customer_uses.get(pid, 0), spent)
              for pid, (uses, spent) in found.usage.items()}
     cart = rules.Cart(lines=tuple(lines), channel=channel, at=at, location_id=location_id,
