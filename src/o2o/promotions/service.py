@@ -552,3 +552,21 @@ def usage_of(session: Session, *, actor: Actor, promotion_id: int,
     return UsageReport(row, per_day, [
         OrderUse(order_id, int(amount or 0), at, codes.get(coupon) if coupon else None)
         for order_id, amount, at, coupon in found], total)
+
+
+def at_store(session: Session, *, merchant_id: int, store_id: int,
+             at: datetime | None = None) -> list[rules.Promotion]:
+    """What a shopper walking into this store now gets without a code, for its page: the
+    merchant's running promotions for the counter that apply at this store and have
+    budget and uses left."""
+    found = running(session, merchant_id=merchant_id, at=at or utcnow())
+    shown = []
+    for promotion in found.promotions:
+        uses, spent = found.usage.get(promotion.id, (0, 0))
+        if ("pos" not in promotion.channels or promotion.requires_coupon
+                or (promotion.location_ids is not None and store_id not in promotion.location_ids)
+                or (promotion.usage_limit is not None and uses >= promotion.usage_limit)
+                or (promotion.budget is not None and spent >= promotion.budget)):
+            continue
+        shown.append(promotion)
+    return sorted(shown, key=lambda p: (p.priority, p.id))

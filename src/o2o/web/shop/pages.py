@@ -171,7 +171,9 @@ def store(page: AnyPage, store_id: int) -> Response:
         page.session, merchant_slug=shop.slug, channel=Channel.STORE, limit=8
     )
     return page.render("shop/store.html", store=location, merchant=shop, products=products,
-                       hours=display.store_hours(location, datetime.now(UTC)))
+                       hours=display.store_hours(location, datetime.now(UTC)),
+                       promotions=promotions_service.at_store(
+                           page.session, merchant_id=shop.id, store_id=location.id))
 
 
 add_sign_in_routes(router, app="shop", roles=EVERYONE, signed_out_to="/shop")
