@@ -20,6 +20,7 @@ from o2o.db import Database
 from o2o.migrate import upgrade
 from o2o.orm import load_all_models
 from o2o.testing.postgres import ThrowawayPostgres, find_bin_dir
+from tests.live import served
 from tests.world import World
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -102,3 +103,13 @@ def _cheap_password_hashes() -> Iterator[None]:
     security._hasher = lambda: fast  # type: ignore[assignment]
     yield
     security._hasher = original
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[tuple[str, World]]:
+    """The app served by uvicorn on a free port, and a world on the same database: for tests
+    of many clients at once over real connections."""
+    with served(settings) as url:
+        db = Database(settings.database_url, pool_size=4)
+        yield url, World(db)
+        db.dispose()

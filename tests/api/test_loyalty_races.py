@@ -4,35 +4,23 @@ ledger still adds up."""
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
-import pytest
 from sqlalchemy import func, select
 
 from o2o.config import Settings
-from o2o.db import Database
 from o2o.loyalty import service as loyalty_service
 from o2o.loyalty.models import LoyaltyEntry, PointsKind
 from o2o.loyalty.schemas import AdjustmentIn, LoyaltyProgrammeIn
 from o2o.orders import checkout as orders_checkout
 from o2o.orders.models import Order
 from o2o.orders.schemas import CheckoutCreate
-from tests.live import served
 from tests.world import World
 
 CHECKOUTS = 30
 BALANCE = 1_000
 EACH = 70  # 14 spends fit in 1.000 points, with 20 points left over
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[tuple[str, World]]:
-    with served(settings) as url:
-        db = Database(settings.database_url, pool_size=4)
-        yield url, World(db)
-        db.dispose()
 
 
 def test_thirty_checkouts_spending_one_balance_at_once_take_only_what_it_holds(

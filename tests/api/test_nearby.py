@@ -315,10 +315,14 @@ def test_the_store_search_uses_the_coordinates_index(client: TestClient, chain: 
     boxes = [(s, p) for s, p in seen if "locations.lat BETWEEN" in s]
     assert boxes
 
+    if engine.dialect.name == "postgresql":
+        # PostgreSQL's choice between the box and a merchant's stores depends on statistics
+        # a few test rows cannot stand for: it must only never read every store (bench/
+        # nearby.py measures the plan it takes at 100,000 stores).
+        assert full_scans(client, boxes) == []
+        return
     with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET enable_seqscan = off")
-        prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
         for box, parameters in boxes:
-            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(prefix + box, parameters))
+            plan = " ".join(str(row[-1]) for row in
+                            conn.exec_driver_sql("EXPLAIN QUERY PLAN " + box, parameters))
             assert "ix_locations_lat_lon" in plan, plan

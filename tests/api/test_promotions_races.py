@@ -2,34 +2,22 @@
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
-import pytest
 from sqlalchemy import func, select
 
 from o2o.config import Settings
-from o2o.db import Database
 from o2o.orders import checkout as orders_checkout
 from o2o.orders.models import Order
 from o2o.orders.schemas import CheckoutCreate
 from o2o.promotions import service as promotions_service
 from o2o.promotions.models import Coupon, PromotionRow, Redemption
 from o2o.promotions.schemas import PromotionTerms
-from tests.live import served
 from tests.world import World
 
 SHOPPERS = 200
 USES = 50
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[tuple[str, World]]:
-    with served(settings) as url:
-        db = Database(settings.database_url, pool_size=4)
-        yield url, World(db)
-        db.dispose()
 
 
 def test_two_hundred_shoppers_share_a_coupon_with_fifty_uses_exactly_fifty_times(

@@ -2,31 +2,17 @@
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx2 as httpx
-import pytest
 
-from o2o.config import Settings
-from o2o.db import Database
 from o2o.errors import DomainError
 from o2o.inventory import service as inventory_service
 from o2o.inventory.models import ReservationPurpose
-from tests.live import served
 from tests.world import World
 
 CLIENTS = 40
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[tuple[str, World]]:
-    """The app served by uvicorn on a free port, and a world on the same database."""
-    with served(settings) as url:
-        db = Database(settings.database_url, pool_size=4)
-        yield url, World(db)
-        db.dispose()
 
 
 def fire(url: str, requests: list[tuple[dict[str, str], dict[str, int]]]) -> list[httpx.Response]:

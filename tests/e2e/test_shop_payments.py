@@ -111,6 +111,8 @@ def test_a_vietqr_page_turns_to_paid_by_itself_when_the_bank_notifies(
     tab.get_by_role("button", name="Hiện mã VietQR").click()
     code = tab.locator("img[data-vietqr]")
     expect(code).to_be_visible()
+    # The image arrives after the page: wait for it, then check it really is a drawn code.
+    tab.wait_for_function("document.querySelector('img[data-vietqr]').complete")
     assert tab.evaluate("document.querySelector('img[data-vietqr]').naturalWidth") > 100
     expect(tab.locator("[data-left]")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     expect(tab.locator("[data-account-name]")).to_have_text("THOI TRANG HOA SEN")
