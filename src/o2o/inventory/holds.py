@@ -9,7 +9,7 @@ order holds what was ordered for as long as the order's deadline says.
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from o2o.db import transaction
@@ -127,12 +127,6 @@ def release(session: Session, reservation_ids: Iterable[int], *,
             .where(level_key(location_id, variant_id))
             .values(reserved=StockLevel.reserved - quantity)
         )
-
-
-def active(session: Session, reservation_ids: Iterable[int]) -> set[int]:
-    return set(session.scalars(
-        select(Reservation.id).where(Reservation.id.in_(list(reservation_ids)),
-                                     Reservation.status == ReservationStatus.ACTIVE)))
 
 
 def take_back(session: Session, *, merchant_id: int, location_id: int, variant_id: int,
