@@ -327,47 +327,10 @@ def http_load(server: Server, next_request: Callable[[int], bytes], *, clients: 
     request, where httpx2's AsyncClient takes 0.65 ms, which on 2 cores would be taken
     from the server measured (at 1,500 requests/s, a whole core).
     """
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        return runner.run(_http_load(server, next_request, clients, seconds, expect, warmup))
+    async def one(number: int, send: Send) -> None:
+        await send(next_request(number), expect)
 
-
-async def _http_load(server: Server, next_request: Callable[[int], bytes], clients: int,
-                     seconds: float, expect: int, warmup: float) -> Run:
-    run = Run(seconds)
-    opened = time.perf_counter()
-    window = (opened + warmup, opened + warmup + seconds)
-
-    async def client(number: int) -> None:
-        latencies = []
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        try:
-            while (started := time.perf_counter()) < window[1]:
-                request = next_request(number)
-                status, body = await _exchange(reader, writer, request)
-                finished = time.perf_counter()
-                if status != expect:
-                    line = request.split(b"\r\n", 1)[0].decode()
-                    raise UnexpectedResponse(f"{line} answered {status}: {body.decode()}")
-                run.total += 1
-                if window[0] <= finished <= window[1]:
-                    latencies.append(finished - started)
-        finally:
-            writer.close()
-        run.latencies += latencies
-
-    async def cpu_meter() -> None:
-        await asyncio.sleep(window[0] - time.perf_counter())
-        before = _cpu_seconds(None), _cpu_seconds(server.pid)
-        await asyncio.sleep(window[1] - time.perf_counter())
-        after = _cpu_seconds(None), _cpu_seconds(server.pid)
-        run.cpu = {"client": (after[0] - before[0]) / seconds,
-                   "server": (after[1] - before[1]) / seconds}
-
-    async with asyncio.TaskGroup() as group:
-        group.create_task(cpu_meter())
-        for number in range(clients):
-            group.create_task(client(number))
-    return run
+    return http_flow_load(server, one, clients=clients, seconds=seconds, warmup=warmup)
 
 
 #: Sends one request on the client's connection and returns the body of the answer; any
