@@ -37,15 +37,16 @@ def shop(settings: Settings) -> Iterator[Shop]:
             db.dispose()
 
 
-def at_once(shop: Shop, requests: list[tuple[str, dict[str, str]]]) -> list[httpx.Response]:
-    """POST every request at the same moment, each from its own connection."""
+def at_once(shop: Shop, requests: list[tuple[str, dict[str, str]]],
+            body: dict[str, Any] | None = None) -> list[httpx.Response]:
+    """POST every request (with ``body``) at the same moment, each from its own connection."""
     start = threading.Barrier(len(requests))
     base_url = shop.client.base_url
 
     def one(path: str, headers: dict[str, str]) -> httpx.Response:
         with httpx.Client(base_url=base_url, timeout=60, trust_env=False) as http:
             start.wait()
-            return http.post(path, headers=headers)
+            return http.post(path, headers=headers, json=body)
 
     with ThreadPoolExecutor(len(requests)) as pool:
         return list(pool.map(lambda r: one(*r), requests))
@@ -111,3 +112,28 @@ def test_shoppers_racing_for_the_last_units_buy_exactly_what_there_is(shop: Shop
     assert shop.level(shop.store, shop.shirt) == (5, sold)
     assert shop.reconciles()
     never_negative(shop)
+
+
+def test_counters_taking_back_the_same_shirts_at_once_refund_them_once(shop: Shop) -> None:
+    """Two shirts collected; 16 returns of one shirt arrive together at the second store."""
+    order = shop.order()
+    for to in ("accepted", "ready"):
+        assert shop.move(order["id"], to).status_code == 200
+    handed = shop.client.post("/api/v1/pickups/handover", headers=shop.as_(shop.cashier),
+                              json={"store_id": shop.store.id, "code": order["pickup_code"]})
+    assert handed.status_code == 200, handed.text
+    body = {"store_id": shop.other.id, "reason": "Đổi ý",
+            "lines": [{"line_id": order["lines"][0]["id"], "quantity": 1}]}
+
+    responses = at_once(shop, [(f"/api/v1/orders/{order['id']}/returns",
+                                shop.as_(shop.other_cashier))] * 16, body)
+
+    assert Counter(r.status_code for r in responses) == {201: 2, 422: 14}, [
+        r.text for r in responses if r.status_code not in (201, 422)][:3]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 422} == {
+        "return_quantity"}
+    again = shop.client.get(f"/api/v1/orders/{order['id']}", headers=shop.as_(shop.customer))
+    assert again.json()["refunded"] == order["total"]
+    assert again.json()["lines"][0]["quantity_returned"] == 2
+    assert shop.level(shop.other, shop.shirt) == (3 + 2, 0)
+    assert shop.reconciles()

@@ -37,7 +37,9 @@ def refund_of(unit_price: int, discount: int, quantity: int, sold: int) -> int:
 def create_return(session: Session, *, actor: Actor, order_id: int, data: ReturnCreate,
                   settings: Settings) -> OrderReturn:
     with transaction(session):
-        order = service.load_visible_to_merchant(session, actor, order_id)
+        # Locked first: two counters taking back the same units cannot both see them
+        # returnable, and the cashback credited at the window's end waits for this return.
+        order = service.load_visible_to_merchant(session, actor, order_id, lock=True)
         store, _ = stores_service.get_store(session, store_id=data.store_id)
         if store.merchant_id != order.merchant_id:
             raise NotFound("Store not found.", store_id=data.store_id)

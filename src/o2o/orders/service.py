@@ -66,9 +66,11 @@ def load_visible(session: Session, actor: Actor, order_id: int) -> Order:
     return order
 
 
-def load_visible_to_merchant(session: Session, actor: Actor, order_id: int) -> Order:
-    """Any store of the merchant may look an order up to take its goods back."""
-    order = session.get(Order, order_id)
+def load_visible_to_merchant(session: Session, actor: Actor, order_id: int, *,
+                             lock: bool = False) -> Order:
+    """Any store of the merchant may look an order up to take its goods back; ``lock``
+    holds its row for the rest of the transaction (PostgreSQL; SQLite writes one at a time)."""
+    order = session.get(Order, order_id, with_for_update=lock, populate_existing=lock)
     if order is None or not (actor.is_operator or may_see(actor, order) or (
             actor.is_staff and actor.merchant_id == order.merchant_id)):
         raise NotFound("Order not found.", order_id=order_id)
