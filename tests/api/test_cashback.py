@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from o2o.loyalty import cashback as cashback_service
 from o2o.stores.models import Location, Merchant
 from tests.loyalty import (
     collect,
     deliver,
     give_back,
+    later,
     pay_by_card,
     reconciles,
     run_due,
@@ -122,6 +124,29 @@ def test_a_return_in_time_cancels_the_pending_part(net: Network) -> None:
     run_due(net.shop, days=31)
 
     assert (cashback(net)["pending"], cashback(net)["available"]) == (0, 0)
+    assert reconciles(net.shop)
+
+
+def test_a_return_whose_news_is_late_still_cancels_its_share_when_the_window_closes(
+        net: Network) -> None:
+    """The return is recorded, but the credit runs before its event reaches cashback."""
+    order = paid_pickup(net)
+    taken = net.shop.client.post(
+        f"/api/v1/orders/{order['id']}/returns", headers=net.shop.as_(net.shop.cashier),
+        json={"store_id": net.shop.store.id,
+              "lines": [{"line_id": order["lines"][0]["id"], "quantity": 1}]})
+    assert taken.status_code == 201, taken.text
+
+    with net.shop.world.db.session() as session:
+        cashback_service.credit_due(session, now=later(31))
+    assert (cashback(net)["pending"], cashback(net)["available"]) == (0, 9_950)
+    deliver(net.shop)  # the return's event arrives after the credit: nothing more moves
+
+    balance = cashback(net)
+    assert (balance["pending"], balance["available"]) == (0, 9_950)
+    assert [(e["kind"], e["pending_delta"], e["available_delta"])
+            for e in balance["history"]] == [
+        ("credit", -9_950, 9_950), ("cancel", -9_950, 0), ("earn", 19_900, 0)]
     assert reconciles(net.shop)
 
 

@@ -31,6 +31,7 @@ from o2o.loyalty.models import (
     Funding,
 )
 from o2o.loyalty.schemas import CashbackProgrammeIn
+from o2o.orders import service as orders_service
 from o2o.orm import utcnow
 from o2o.stores.models import Merchant
 
@@ -174,9 +175,15 @@ def earn(session: Session, *, merchant_id: int, customer_id: int, order_id: int,
 def cancel_for_return(session: Session, *, order_id: int, return_id: int, refunded: int) -> None:
     """Goods came back before the window closed: the pending cashback shrinks in proportion
     of ``refunded`` (all the order's refunds so far) to what was paid. Once credited, a
-    return no longer touches it."""
+    return no longer touches it (``credit_due`` counted every return that could land)."""
     earning = session.get(CashbackEarning, order_id)
-    if earning is None or earning.status is not EarningStatus.PENDING:
+    if earning is not None:
+        _cancel_to(session, earning, refunded, f"return:{return_id}")
+
+
+def _cancel_to(session: Session, earning: CashbackEarning, refunded: int,
+               reference: str) -> None:
+    if earning.status is not EarningStatus.PENDING:
         return
     target = earning.amount * min(refunded, earning.base) // earning.base
     if target <= earning.cancelled:
@@ -185,13 +192,13 @@ def cancel_for_return(session: Session, *, order_id: int, return_id: int, refund
     status = EarningStatus.CANCELLED if target == earning.amount else EarningStatus.PENDING
     grown = session.execute(
         update(CashbackEarning)
-        .where(CashbackEarning.order_id == order_id,
+        .where(CashbackEarning.order_id == earning.order_id,
                CashbackEarning.status == EarningStatus.PENDING,
                CashbackEarning.cancelled == before)
         .values(cancelled=target, status=status)).rowcount  # type: ignore[attr-defined]
     if grown:
         _move(session, earning.customer_id, earning.merchant_id, K.CANCEL,
-              pending=-(target - before), order_id=order_id, reference=f"return:{return_id}")
+              pending=-(target - before), order_id=earning.order_id, reference=reference)
 
 
 def credit_due(session: Session, *, now: datetime | None = None, batch: int = 200) -> int:
@@ -203,9 +210,13 @@ def credit_due(session: Session, *, now: datetime | None = None, batch: int = 20
         due = session.scalars(
             select(CashbackEarning)
             .where(CashbackEarning.status == EarningStatus.PENDING,
-                   CashbackEarning.available_at <= now)
+                   CashbackEarning.available_at < now)
             .order_by(CashbackEarning.order_id).limit(batch)).all()
         for earning in due:
+            # The order's returns first, even those whose event is not delivered yet.
+            refunded = orders_service.refunded_locked(session, earning.order_id)
+            session.refresh(earning)
+            _cancel_to(session, earning, refunded, f"order:{earning.order_id}:returns")
             claimed = session.execute(
                 update(CashbackEarning)
                 .where(CashbackEarning.order_id == earning.order_id,

@@ -326,6 +326,14 @@ def add_payment(session: Session, *, order_id: int, amount: int) -> bool:
     ).rowcount)  # type: ignore[attr-defined]
 
 
+def refunded_locked(session: Session, order_id: int) -> int:
+    """What the order has refunded so far, its row locked until the caller commits: a return
+    being recorded finishes first, and one begun later finds its window closed (cashback is
+    credited only after the window)."""
+    return session.scalar(
+        select(Order.refunded).where(Order.id == order_id).with_for_update()) or 0
+
+
 def find(session: Session, order_id: int) -> Order | None:
     """An order by id for other domains' event handlers (loyalty): the system reads it, no
     actor is checked."""
