@@ -29,6 +29,7 @@ from o2o.loyalty.models import (
     CashbackWallet,
     EarningStatus,
     Funding,
+    kept_reference,
 )
 from o2o.loyalty.schemas import CashbackProgrammeIn
 from o2o.orders import service as orders_service
@@ -250,13 +251,18 @@ def spend(session: Session, *, merchant_id: int, customer_id: int, order_id: int
 def refund_spent(session: Session, *, customer_id: int, order_id: int, reference: str,
                  returned: int, of: int) -> None:
     """Cashback spent on an order comes back in proportion ``returned / of`` of what it paid
-    for (all of it for an order that never happened)."""
+    for (all of it for an order that never happened); after units of a held order stayed
+    behind, of what is still spent on the units taken (as ``service.refund_spent``)."""
     spent = session.scalar(select(CashbackEntry).where(
         CashbackEntry.customer_id == customer_id, CashbackEntry.kind == K.SPEND,
         CashbackEntry.reference == f"order:{order_id}"))
     if spent is None:
         return
-    target = -spent.available_delta * min(returned, of) // of if of else -spent.available_delta
+    kept = session.scalar(select(CashbackEntry.available_delta).where(
+        CashbackEntry.customer_id == customer_id, CashbackEntry.kind == K.REFUND,
+        CashbackEntry.reference == kept_reference(order_id))) or 0
+    target = (kept + (-spent.available_delta - kept) * min(returned, of) // of if of
+              else -spent.available_delta)
     given = session.scalar(select(func.coalesce(func.sum(CashbackEntry.available_delta), 0))
                            .where(CashbackEntry.customer_id == customer_id,
                                   CashbackEntry.order_id == order_id,

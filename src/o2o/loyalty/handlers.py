@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from o2o.config import Settings
 from o2o.loyalty import cashback, service
+from o2o.loyalty.models import kept_reference
 from o2o.orders import service as orders_service
 from o2o.orders.models import Order
 from o2o.outbox import service as outbox
@@ -88,8 +89,28 @@ def register(settings: Settings) -> None:
         cashback.refund_spent(session, customer_id=order.customer_id, order_id=order.id,
                               reference=reference, returned=1, of=1)
 
+    def kept(session: Session, event: OutboxEvent) -> None:
+        """Units of a held order stayed behind: the points and cashback they no longer
+        need come back."""
+        order = _order(session, event)
+        if order is None:
+            return
+        assert order.customer_id is not None
+        redeemed = event.payload.get("redeemed", {})
+        reference = kept_reference(order.id)
+        if "points" in redeemed:
+            still, was = redeemed["points"]
+            service.refund_spent(session, merchant_id=order.merchant_id,
+                                 customer_id=order.customer_id, order_id=order.id,
+                                 reference=reference, returned=was - still, of=was)
+        if "cashback" in redeemed:
+            still, was = redeemed["cashback"]
+            cashback.refund_spent(session, customer_id=order.customer_id, order_id=order.id,
+                                  reference=reference, returned=was - still, of=was)
+
     for topic in (*HANDED_OVER, "order.paid"):
         outbox.subscribe(topic, handed_over)
     outbox.subscribe("order.returned", returned)
+    outbox.subscribe("order.kept", kept)
     for topic in RELEASED:
         outbox.subscribe(topic, released)

@@ -218,3 +218,9 @@ class CashbackEntry(Base):
     order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id"), index=True)
     reference: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[CreatedAt]
+
+
+def kept_reference(order_id: int) -> str:
+    """The reference of the refund of what a held order's units left behind no longer cost
+    (points and cashback alike)."""
+    return f"order:{order_id}:kept"

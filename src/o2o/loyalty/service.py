@@ -22,7 +22,13 @@ from o2o.db import transaction
 from o2o.errors import NotFound, PermissionDenied
 from o2o.loyalty import cashback
 from o2o.loyalty.errors import AdjustmentInvalid, InsufficientPoints
-from o2o.loyalty.models import LoyaltyAccount, LoyaltyEntry, LoyaltyProgramme, PointsKind
+from o2o.loyalty.models import (
+    LoyaltyAccount,
+    LoyaltyEntry,
+    LoyaltyProgramme,
+    PointsKind,
+    kept_reference,
+)
 from o2o.loyalty.schemas import AdjustmentIn, LoyaltyProgrammeIn
 from o2o.orm import utcnow
 
@@ -229,7 +235,10 @@ def spend(session: Session, *, merchant_id: int, customer_id: int, order_id: int
 def refund_spent(session: Session, *, merchant_id: int, customer_id: int, order_id: int,
                  reference: str, returned: int, of: int) -> None:
     """Points spent on an order come back in proportion ``returned / of`` of what they paid
-    for (all of them for an order that never happened), with a fresh expiry."""
+    for (all of them for an order that never happened), with a fresh expiry.
+
+    After units of a held order stayed behind (``kept_reference``), ``of`` is what the
+    units taken cost: the proportion applies to the points still spent on them."""
     account = find_account(session, merchant_id, customer_id)
     if account is None:
         return
@@ -237,7 +246,9 @@ def refund_spent(session: Session, *, merchant_id: int, customer_id: int, order_
     if spent is None or _entry(session, account.id, K.REFUND, reference) is not None:
         return
     account = _locked_account(session, merchant_id, customer_id)
-    target = -spent.points * min(returned, of) // of if of else -spent.points
+    left = _entry(session, account.id, K.REFUND, kept_reference(order_id))
+    kept = left.points if left is not None else 0
+    target = kept + (-spent.points - kept) * min(returned, of) // of if of else -spent.points
     given = session.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0)).where(
         LoyaltyEntry.account_id == account.id, LoyaltyEntry.order_id == order_id,
         LoyaltyEntry.kind == K.REFUND)) or 0

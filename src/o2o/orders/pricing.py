@@ -159,3 +159,58 @@ def _customer(session: Session, merchant_id: int, customer_id: int | None,
     if running.asks_tier:
         tier = loyalty_service.tier_of(session, merchant_id=merchant_id, customer_id=customer_id)
     return rules.Customer(id=customer_id, orders_count=placed or 0, tier=tier)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a reserve-and-try customer pays for the units they take."""
+
+    #: Per order line id: (discount, adjustments) of the units taken.
+    lines: dict[int, tuple[int, list[dict[str, Any]]]]
+    #: Đồng each promotion still gives, and what it gave when the order was placed.
+    promotions: dict[int, tuple[int, int]]
+    #: Đồng of points and of cashback still spent, and spent when the order was placed.
+    redeemed: dict[str, tuple[int, int]]
+
+
+def price_kept(session: Session, *, order: Order, bought: Mapping[int, int]) -> Kept:
+    """The held order priced again for the units bought: its promotions on those units
+    alone (``promotions.service.reprice_kept``: none gives more than it gave), then the
+    points and cashback it spent, as far as those units still cost."""
+    given: dict[int, int] = {}
+    redeemed = {"points": 0, "cashback": 0}
+    for line in order.lines:
+        for a in line.adjustments or ():
+            if a.get("promotion_id") is not None:
+                given[a["promotion_id"]] = given.get(a["promotion_id"], 0) + a["amount"]
+            elif a.get("kind") in redeemed:
+                redeemed[a["kind"]] += a["amount"]
+    taken = [line for line in order.lines if bought.get(line.id)]
+    variants = catalog_service.variants_for_sale(session, variant_ids=[
+        line.variant_id for line in taken])
+    lineage = catalog_service.category_lineage(session, merchant_id=order.merchant_id)
+    cart = promotions_service.reprice_kept(
+        session, merchant_id=order.merchant_id, at=order.created_at,
+        channel="online" if order.channel is SalesChannel.ONLINE else "pos",
+        location_id=None if order.channel is SalesChannel.ONLINE else order.store_id,
+        given=given, lines=[
+            rules.CartLine(line_id=line.id, variant_id=line.variant_id,
+                           product_id=variants[line.variant_id].product_id,
+                           unit_price=line.unit_price, quantity=bought[line.id],
+                           category_ids=lineage.get(variants[line.variant_id].category_id or 0,
+                                                    frozenset()), name=line.name)
+            for line in taken])
+    programme = loyalty_service.programme_of(session, order.merchant_id)
+    again = loyalty_checkout.quote(
+        session, merchant_id=order.merchant_id, customer_id=order.customer_id,
+        points=redeemed["points"] // programme.point_value if programme else 0,
+        cashback_amount=redeemed["cashback"], line_totals=[p.total for p in cart.lines])
+    lines = {
+        p.line_id: (p.discount + sum(a["amount"] for a in extra), [
+            *({"promotion_id": a.promotion_id, "name": a.name, "amount": a.amount,
+               "explanation": a.explanation} for a in p.adjustments), *extra])
+        for p, extra in zip(cart.lines, again.per_line, strict=True)}
+    still = {a.promotion_id: a.amount for a in cart.applied}
+    return Kept(lines, {pid: (still.get(pid, 0), amount) for pid, amount in given.items()},
+                {kind: (sum(i["amount"] for i in again.items if i["kind"] == kind), amount)
+                 for kind, amount in redeemed.items()})

@@ -19,7 +19,7 @@ from o2o.db import transaction
 from o2o.errors import InvalidInput, NotFound, PermissionDenied
 from o2o.inventory import holds as stock
 from o2o.inventory.models import ReservationStatus
-from o2o.orders import slots
+from o2o.orders import pricing, slots
 from o2o.orders.errors import OrderExpired, PickupCodeNotFound, TransitionNotAllowed
 from o2o.orders.fulfilment import (
     CUSTOMER_CANCELLABLE,
@@ -33,7 +33,6 @@ from o2o.orders.fulfilment import (
 from o2o.orders.models import Order, OrderEvent, OrderLine
 from o2o.orm import utcnow
 from o2o.outbox import service as outbox
-from o2o.promotions.engine import allocate
 
 S = OrderStatus
 F = FulfilmentType
@@ -258,14 +257,11 @@ def try_outcome(session: Session, *, actor: Actor, order_id: int,
         to = S.COMPLETED if any(bought.values()) else S.DECLINED
         _move(session, order, to, actor.user_id, order.store_id, "")
         hand_over(session, order, actor, sold=bought)
-        for line in order.lines:
-            # Units left behind take their share of the line's discounts with them.
-            kept = [line.quantity_sold, line.quantity - line.quantity_sold]
-            line.discount = allocate(line.discount, kept)[0]
-            line.adjustments = [a | {"amount": allocate(a["amount"], kept)[0]}
-                                for a in line.adjustments or ()
-                                if allocate(a["amount"], kept)[0]]
-            line.total = line.unit_price * line.quantity_sold - line.discount
+        if to is S.DECLINED:  # nothing sold: "order.declined" gives everything back
+            for line in order.lines:
+                line.discount, line.adjustments, line.total = 0, [], 0
+        elif any(line.quantity_sold < line.quantity for line in order.lines):
+            _price_kept(session, order, bought)
         order.subtotal = sum(line.unit_price * line.quantity_sold for line in order.lines)
         order.discount = sum(line.discount for line in order.lines)
         order.total = order.subtotal - order.discount
@@ -273,6 +269,22 @@ def try_outcome(session: Session, *, actor: Actor, order_id: int,
             order.handed_over_at = None
         session.flush()
     return order
+
+
+def _price_kept(session: Session, order: Order, bought: Mapping[int, int]) -> None:
+    """Some units stay behind: the lines cost what their units taken cost, and what the
+    order's promotions, points and cashback no longer cover goes back to them
+    ("order.kept", for ``o2o.promotions`` and ``o2o.loyalty``)."""
+    kept = pricing.price_kept(session, order=order, bought=bought)
+    for line in order.lines:
+        line.discount, line.adjustments = kept.lines.get(line.id, (0, []))
+        line.total = line.unit_price * line.quantity_sold - line.discount
+    outbox.emit(session, topic="order.kept", subject=f"order:{order.id}",
+                merchant_id=order.merchant_id, customer_id=order.customer_id,
+                promotions={str(pid): [still, was] for pid, (still, was)
+                            in kept.promotions.items() if still < was},
+                redeemed={kind: [still, was] for kind, (still, was) in kept.redeemed.items()
+                          if still < was})
 
 
 def expire_due(session: Session, *, now: datetime | None = None, batch: int = 200) -> int:

@@ -16,6 +16,21 @@ def give_back(session: Session, event: OutboxEvent) -> None:
                           order_id=int(event.subject.split(":")[1]), shares=shares)
 
 
+def kept(session: Session, event: OutboxEvent) -> None:
+    """A try-on customer left units behind: each promotion gets back what it no longer
+    gives; one that no longer applies at all gets its use (and coupon use) back too."""
+    if event.merchant_id is None:
+        return
+    order_id = int(event.subject.split(":")[1])
+    still = {int(pid): pair for pid, pair in event.payload.get("promotions", {}).items()}
+    service.give_back(session, merchant_id=event.merchant_id, order_id=order_id,
+                      shares={pid: was - now for pid, (now, was) in still.items() if now})
+    dropped = [pid for pid, (now, _) in still.items() if not now]
+    if dropped:
+        service.release_order(session, merchant_id=event.merchant_id, order_id=order_id,
+                              only=dropped)
+
+
 #: Orders that will never be paid: their discounts were never given.
 UNPAID = ("order.cancelled", "order.expired", "order.declined")
 
@@ -29,4 +44,5 @@ def release(session: Session, event: OutboxEvent) -> None:
 
 def register() -> None:
     outbox.subscribe("order.returned", give_back)
+    outbox.subscribe("order.kept", kept)
     outbox.subscribe("order.", release)

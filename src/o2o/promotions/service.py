@@ -8,7 +8,7 @@ usage limits, per-customer limits and budgets never overrun under concurrency.
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -320,6 +320,30 @@ def price_cart(session: Session, *, merchant_id: int, lines: Sequence[rules.Cart
     return engine.evaluate(cart, index), by_promotion
 
 
+def reprice_kept(session: Session, *, merchant_id: int, lines: Sequence[rules.CartLine],
+                 channel: rules.Channel, location_id: int | None, at: datetime,
+                 given: Mapping[int, int]) -> engine.PricedCart:
+    """The units a held order's customer keeps, priced again by the promotions the order got
+    (``given``: đồng each took off), none giving more than it gave.
+
+    What the moment asked (hours, audience, limits, budget, coupon) was met when the order
+    was placed; what the cart asks (quantities, minimum spend, bundles) is asked again, so
+    keeping the free unit of a "buy 2 get 1" alone does not keep it free.
+    """
+    rows = session.scalars(select(PromotionRow).where(
+        PromotionRow.merchant_id == merchant_id, PromotionRow.id.in_(list(given)))).all()
+    honoured = []
+    for row in rows:
+        rule = rule_of(row)
+        honoured.append(replace(
+            rule, audience=rules.Audience(), usage_limit=None, per_customer_limit=None,
+            budget=None, requires_coupon=False, starts_at=None, ends_at=None, happy_hours=(),
+            channels=rules.BOTH_CHANNELS, location_ids=None,
+            max_discount=min(given[row.id], rule.max_discount or given[row.id])))
+    cart = rules.Cart(lines=tuple(lines), channel=channel, at=at, location_id=location_id)
+    return engine.evaluate(cart, honoured)
+
+
 def cart_lines(session: Session, *, merchant_id: int,
                items: Sequence[tuple[int, int, int]]) -> list[rules.CartLine]:
     """Engine lines for (line id, variant id, quantity), at the catalogue's prices."""
@@ -426,13 +450,18 @@ def give_back(session: Session, *, merchant_id: int, order_id: int,
                                amount=-amount))
 
 
-def release_order(session: Session, *, merchant_id: int, order_id: int) -> None:
+def release_order(session: Session, *, merchant_id: int, order_id: int,
+                  only: Iterable[int] | None = None) -> None:
     """An order that will never be paid (cancelled, expired, declined) gives back all it took:
-    the uses of its promotions and coupons and what they spent (caller's transaction)."""
+    the uses of its promotions and coupons and what they spent (caller's transaction).
+    ``only`` names the promotions to release when the rest of the order stands."""
+    wanted = [Redemption.order_id == order_id, Redemption.merchant_id == merchant_id]
+    if only is not None:
+        wanted.append(Redemption.promotion_id.in_(list(only)))
     taken = session.execute(
         select(Redemption.promotion_id, Redemption.coupon_id, Redemption.customer_id,
                func.sum(Redemption.amount))
-        .where(Redemption.order_id == order_id, Redemption.merchant_id == merchant_id)
+        .where(*wanted)
         .group_by(Redemption.promotion_id, Redemption.coupon_id, Redemption.customer_id)
         .order_by(Redemption.promotion_id)
     ).all()
