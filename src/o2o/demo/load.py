@@ -21,6 +21,7 @@ from o2o.demo.catalogue import CATALOGUES, HOUSE_BRANDS
 from o2o.demo.data import BANK_ACCOUNTS, MERCHANTS, STORES, WAREHOUSES
 from o2o.demo.loyalty import load_loyalty
 from o2o.demo.people import full_name
+from o2o.demo.promotions import load_promotions
 from o2o.demo.rows import (
     CUSTOMER_EMAIL_DOMAIN,
     DEMO_PASSWORD,
@@ -88,6 +89,7 @@ def load_demo(db: Database) -> Counter[str]:
             shopper["email"] = f"{SHOPPER[1]}@{CUSTOMER_EMAIL_DOMAIN}"
         writer.write(batch)
     writer.rows.update(load_loyalty(db, now=now, seed=SEED + 2))
+    writer.rows.update(load_promotions(db, now=now))
     return writer.rows
 
 
