@@ -197,6 +197,28 @@ def test_a_counter_sale_is_scanned_given_a_customer_and_paid(shop: Shop) -> None
     assert shop.level(shop.store, shop.shirt) == (3, 0)
 
 
+def test_a_promotion_ended_before_pay_shows_the_new_total_and_sells_nothing(
+        shop: Shop) -> None:
+    owner = shop.as_(shop.world.owner(shop.merchant))
+    terms = {"name": "Giảm 10% áo thun", "kind": "items_percent", "percent": 10,
+             "target": {"variant_ids": [shop.shirt]}}
+    promotion = shop.client.post("/api/v1/promotions", json=terms, headers=owner).json()
+    sign_in(shop.client, shop.cashier)
+    sale = scan(shop, "ao-thun-cotton-1")
+    key = re.search(r'name="key" value="(\w+)"', sale.text)
+    assert key is not None and 'name="total" value="179100"' in sale.text
+    shop.client.put(f"/api/v1/promotions/{promotion['id']}", json=terms | {"is_active": False},
+                    headers=owner)
+
+    paid = shop.client.post(f"/pos/stores/{shop.store.id}/sale/complete",
+                            data={"key": key[1], "total": "179100"})
+
+    assert paid.status_code == 409
+    assert "Tổng tiền đã thay đổi so với lúc hiển thị." in paid.text
+    assert 'name="total" value="199000"' in paid.text
+    assert orders_count(shop) == 0
+
+
 def test_a_wrong_phone_or_code_on_the_sale_is_explained_and_changes_nothing(
     shop: Shop
 ) -> None:

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from o2o.outbox import service as outbox
-from tests.orders import Shop, make_shop
+from tests.orders import Shop, make_shop, refused
 from tests.world import World
 
 
@@ -114,3 +114,27 @@ def test_a_cancelled_order_gives_its_coupon_and_budget_back(shop: Shop) -> None:
     assert (after["uses"], after["spent"]) == (0, 0)
     again = shop.order(coupons=["HOASEN"])  # usable again, within budget again
     assert again["discount"] == 30_000
+
+
+def test_a_promotion_ended_after_the_review_refuses_the_order_at_the_total_shown(
+        shop: Shop) -> None:
+    promotion = promote(shop)
+    made = shop.checkout()
+    assert made["total"] == 358_200
+    ended = shop.client.put(f"/api/v1/promotions/{promotion['id']}", headers=shop.as_(
+        shop.world.owner(shop.merchant)), json={
+        "name": "Giảm 10% áo thun", "kind": "items_percent", "percent": 10,
+        "target": {"variant_ids": [shop.shirt]}, "is_active": False})
+    assert ended.status_code == 200, ended.text
+    complete = f"/api/v1/checkouts/{made['id']}/complete"
+
+    stale = shop.client.post(complete, headers=shop.as_(shop.customer),
+                             json={"expected_total": 358_200})
+
+    assert refused(stale, 409, "price_changed") == {"expected_total": 358_200,
+                                                    "total": 398_000}
+    assert shop.level(shop.store, shop.shirt) == (5, 0)  # nothing held, no order
+    placed = shop.client.post(complete, headers=shop.as_(shop.customer),
+                              json={"expected_total": 398_000})
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["total"] == 398_000

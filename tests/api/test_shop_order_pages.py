@@ -309,3 +309,27 @@ def test_the_live_part_follows_the_order_s_moves(client: TestClient, shop: Shop)
     assert 'data-status="accepted"' in part.text
     assert re.findall(r'class="(done|current|todo) tl-(\w+)"', part.text) == [
         ("done", "placed"), ("current", "accepted"), ("todo", "ready"), ("todo", "collected")]
+
+
+def test_a_promotion_ended_meanwhile_shows_the_new_total_instead_of_charging_it(
+    client: TestClient, shop: Shop
+) -> None:
+    owner = shop.as_(shop.world.owner(shop.merchant))
+    terms = {"name": "Giảm 10% áo thun", "kind": "items_percent", "percent": 10,
+             "target": {"variant_ids": [shop.shirt]}}
+    promotion = client.post("/api/v1/promotions", json=terms, headers=owner).json()
+    sign_in(client)
+    add(client, shop.shirt, 2)
+    summary = review(client, shop)
+    page = client.get(summary).text
+    assert 'name="total" value="358200"' in page
+    client.put(f"/api/v1/promotions/{promotion['id']}", json=terms | {"is_active": False},
+               headers=owner)
+
+    answer = client.post(f"{summary}/place", data={"key": key_of(page), "total": "358200"})
+
+    assert answer.status_code == 409
+    assert "Tổng tiền đã thay đổi so với lúc bạn xem." in answer.text
+    assert f"Bây giờ là {money(398_000, 'vi')}" in answer.text
+    assert 'name="total" value="398000"' in answer.text
+    assert orders_count(shop) == 0

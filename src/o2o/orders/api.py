@@ -17,6 +17,7 @@ from o2o.orders import checkout, codes, returns, service, slots
 from o2o.orders.fulfilment import FulfilmentType, OrderStatus
 from o2o.orders.models import Order, SalesChannel
 from o2o.orders.schemas import (
+    CheckoutComplete,
     CheckoutCreate,
     CheckoutRead,
     HandoverIn,
@@ -89,11 +90,14 @@ def update_checkout(checkout_id: int, data: CheckoutCreate, session: DbSession,
 @router.post("/checkouts/{checkout_id}/complete", response_model=OrderRead,
              status_code=status.HTTP_201_CREATED)
 def complete_checkout(checkout_id: int, session: DbSession, actor: CurrentActor,
-                      settings: AppSettings, idempotency_key: IdempotencyKey = None) -> object:
+                      settings: AppSettings, idempotency_key: IdempotencyKey = None,
+                      data: CheckoutComplete | None = None) -> object:
     """Place the order: prices taken now, stock held, slot booked, in one step. 409
-    ``insufficient_stock`` names the short lines; nothing is then held or written."""
-    order = checkout.complete_checkout(session, actor=actor, checkout_id=checkout_id,
-                                       idempotency_key=idempotency_key, settings=settings)
+    ``insufficient_stock`` names the short lines, ``price_changed`` a total other than
+    ``expected_total``; nothing is then held or written."""
+    order = checkout.complete_checkout(
+        session, actor=actor, checkout_id=checkout_id, idempotency_key=idempotency_key,
+        settings=settings, expected_total=data.expected_total if data else None)
     return order_read(order, actor)
 
 

@@ -32,6 +32,7 @@ from o2o.orders.errors import (
     CheckoutCompleted,
     FulfilmentInvalid,
     MixedMerchants,
+    PriceChanged,
     ServiceNotOffered,
 )
 from o2o.orders.fulfilment import INITIAL, FulfilmentType
@@ -107,13 +108,15 @@ def get_checkout(session: Session, *, actor: Actor, checkout_id: int,
 
 
 def complete_checkout(session: Session, *, actor: Actor, checkout_id: int,
-                      idempotency_key: str | None, settings: Settings) -> Order:
+                      idempotency_key: str | None, settings: Settings,
+                      expected_total: int | None = None) -> Order:
     """The checkout becomes an order with its stock held, once: completing it again (or a
-    retry with the same Idempotency-Key) returns the same order."""
+    retry with the same Idempotency-Key) returns the same order. With ``expected_total``
+    (what the buyer was shown), a different price refuses it (PriceChanged)."""
     return idempotency.once(
         session, user_id=actor.user_id, key=idempotency_key,
         operation=f"checkout.complete:{checkout_id}",
-        make=lambda: _complete(session, actor, checkout_id, settings),
+        make=lambda: _complete(session, actor, checkout_id, settings, expected_total),
         ref=lambda order: f"order:{order.id}",
         load=lambda ref: service.load_visible(session, actor, int(ref.split(":")[1])),
     )
@@ -301,7 +304,8 @@ def _customer(session: Session, actor: Actor, channel: SalesChannel, merchant_id
     return user.id
 
 
-def _complete(session: Session, actor: Actor, checkout_id: int, settings: Settings) -> Order:
+def _complete(session: Session, actor: Actor, checkout_id: int, settings: Settings,
+              expected_total: int | None) -> Order:
     """Claim, then read: the lines read are those of the checkout as it is completed (a
     concurrent change commits before the claim, or finds it completed). A checkout the
     actor may not use raises NotFound, which rolls the claim back."""
@@ -320,6 +324,9 @@ def _complete(session: Session, actor: Actor, checkout_id: int, settings: Settin
             raise NotFound("This item is no longer on sale.", variant_id=line.variant_id)
     _check_still_in_time(session, checkout, settings)
     priced = price_checkout(session, checkout=checkout, variants=variants, settings=settings)
+    if expected_total is not None and priced.total != expected_total:
+        raise PriceChanged(f"The total is now {priced.total} ₫, not {expected_total} ₫.",
+                           expected_total=expected_total, total=priced.total)
     order = _new_order(checkout, priced, actor, settings)
     order.lines = _order_lines(session, checkout, priced, settings)
     order.services = [

@@ -26,6 +26,13 @@ class CheckoutCompleted(Conflict):
     code = "checkout_completed"
 
 
+class PriceChanged(Conflict):
+    """The total is not the one the buyer was shown (a promotion ran out, a price moved):
+    nothing was placed; show the new total and ask again."""
+
+    code = "price_changed"
+
+
 class TransitionNotAllowed(Conflict):
     """The order cannot move to that status from where it is (``details.allowed``)."""
 

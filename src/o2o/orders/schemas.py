@@ -54,6 +54,12 @@ class FulfilmentIn(Input):
     services: list[ServiceIn] = Field(default_factory=list, max_length=5)
 
 
+class CheckoutComplete(Input):
+    #: The total the buyer was shown: a different one now refuses the order (409
+    #: ``price_changed``) instead of charging what they did not see.
+    expected_total: VND | None = None
+
+
 class CheckoutCreate(Input):
     lines: list[CheckoutLineIn] = Field(min_length=1, max_length=100)
     fulfilment: FulfilmentIn

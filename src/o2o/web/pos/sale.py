@@ -404,9 +404,9 @@ def remove_service(page: PosPage, location_id: int, index: Field = "") -> Respon
 
 
 @router.post("/stores/{location_id}/sale/complete")
-def complete(page: PosPage, location_id: int, key: Field = "") -> Response:
-    """Pay: the sale becomes an order once, however often the button is pressed; then its
-    payment step."""
+def complete(page: PosPage, location_id: int, key: Field = "", total: Field = "") -> Response:
+    """Pay: the sale becomes an order once, however often the button is pressed, at the
+    total the cashier showed; then its payment step."""
     store = _counter_store(page, location_id)
     current = _current(page, store)
     if current is None:
@@ -415,7 +415,8 @@ def complete(page: PosPage, location_id: int, key: Field = "") -> Response:
     try:
         order = checkouts.complete_checkout(
             page.session, actor=page.signed_in, checkout_id=current.checkout.id,
-            idempotency_key=key or None, settings=page.settings)
+            idempotency_key=key or None, settings=page.settings,
+            expected_total=int(total) if total.isdigit() else None)
     except DomainError as exc:
         return _sale_page(page, store, status_code=exc.status, problem=exc)
     return _forget(page.redirect(f"/pos/stores/{store.id}/orders/{order.id}/pay?done=sold"),

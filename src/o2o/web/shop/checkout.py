@@ -205,13 +205,16 @@ def summary(page: ShopperPage, checkout_id: int) -> Response:
 
 
 @router.post("/checkout/{checkout_id}/place")
-def place(page: ShopperPage, checkout_id: int, key: Field = "") -> Response:
-    """Complete the checkout with the page's Idempotency-Key; what stops it (stock gone, the
-    slot full) is shown on the summary, in the shopper's language."""
+def place(page: ShopperPage, checkout_id: int, key: Field = "",
+          total: Field = "") -> Response:
+    """Complete the checkout with the page's Idempotency-Key at the total it showed; what
+    stops it (stock gone, the slot full, a new price) is shown on the summary, in the
+    shopper's language."""
     try:
         order = orders_checkout.complete_checkout(
             page.session, actor=page.signed_in, checkout_id=checkout_id,
-            idempotency_key=key or None, settings=page.settings)
+            idempotency_key=key or None, settings=page.settings,
+            expected_total=int(total) if total.isdigit() else None)
     except DomainError as exc:
         if exc.status in (401, 403) or (exc.status == 404 and "variant_id" not in exc.details):
             raise
