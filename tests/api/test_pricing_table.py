@@ -16,8 +16,8 @@ without a store are made at 7); its customer is new, the gold member with four e
 counter sales that make them "gold" in the loyalty programme; its usage is what earlier sales
 consumed — uses where the promotion has a usage limit, the customer's uses where it has a
 per-customer limit, đồng spent where it has a budget (other counts are not observable, and
-not reproduced). Customer segments do not exist in the system yet: that case stays in the
-engine's own table, and the system refuses a segment promotion (tested below).
+not reproduced); its segments are list segments of the shop, with its customer put in those
+the case says.
 """
 
 import itertools
@@ -37,6 +37,8 @@ from o2o.auth.permissions import Actor
 from o2o.catalog import service as catalog_service
 from o2o.catalog.schemas import CategoryCreate
 from o2o.config import Settings
+from o2o.customers import segments as segments_service
+from o2o.customers.schemas import MembersAdd, SegmentCreate
 from o2o.db import transaction
 from o2o.loyalty import service as loyalty_service
 from o2o.loyalty.schemas import LoyaltyProgrammeIn
@@ -112,25 +114,10 @@ MIRROR: dict[str, Outcome] = {
     "first_order_not_for_a_guest": Outcome({1: 20_000}, (1,)),
     "customer_limit_needs_a_known_customer": Outcome({1: 20_000}, (1,)),
 }
-NOT_IN_THE_SYSTEM = {
-    "segment_member": "customers have no segments yet: a segment promotion never applies",
-}
 
 
 def _params() -> list[Any]:
-    return [pytest.param(case, id=case.name) for case in CASES
-            if case.name not in NOT_IN_THE_SYSTEM]
-
-
-def test_a_case_the_system_cannot_express_is_refused_not_ignored(client: TestClient,
-                                                                 world: World) -> None:
-    """A segment promotion is refused with a reason rather than saved to never apply."""
-    merchant = world.merchant("segments")
-    response = client.post("/api/v1/promotions", headers=world.headers(world.owner(merchant)),
-                           json={"name": "Nhóm VIP", "kind": "order_percent", "percent": 5,
-                                 "audience": {"segment_ids": [1]}})
-    assert response.status_code == 422
-    assert "segment_ids" in response.text
+    return [pytest.param(case, id=case.name) for case in CASES]
 
 
 @dataclass
@@ -148,6 +135,7 @@ class CaseShop:
     variants: dict[int, int] = field(default_factory=dict)
     customers: dict[int, User] = field(default_factory=dict)
     promotions: dict[int, int] = field(default_factory=dict)
+    segments: dict[int, int] = field(default_factory=dict)
 
     def sell(self, case: PricingCase, lines: list[tuple[int, int]],
              customer: User | None = None) -> int:
@@ -223,9 +211,10 @@ def build(counter: CaseShop,
     def make(case: PricingCase) -> CaseShop:
         moment = case.at.astimezone(UTC)
         monkeypatch.setattr(pricing, "utcnow", lambda: moment)
-        shop = replace(counter, customers={}, promotions={})
+        shop = replace(counter, customers={}, promotions={}, segments={})
         made.append(shop)
         _customers(shop, case)
+        _segments(shop, case)
         with shop.world.db.session() as session:
             for promo in sorted(case.promotions, key=lambda p: p.id):  # the table's order
                 row = promotions_service.create_promotion(session, actor=shop.owner,
@@ -305,6 +294,24 @@ def _customers(shop: CaseShop, case: PricingCase) -> None:
     assert tier == case.customer.tier
 
 
+def _segments(shop: CaseShop, case: PricingCase) -> None:
+    """The segments the case names, as list segments of the shop (named after the case: the
+    shop keeps them), its customer put in theirs (a customer the shop knows: the cases'
+    members have earlier sales)."""
+    named = {s for promo in case.promotions for s in promo.audience.segment_ids}
+    with shop.world.db.session() as session:
+        for segment_id in sorted(named | case.customer.segment_ids):
+            made = segments_service.create_segment(session, actor=shop.owner, data=SegmentCreate(
+                name=f"Nhóm {segment_id} · {case.name}", kind="list"))
+            shop.segments[segment_id] = made.id
+    buyer = shop.customers[case.customer.id or 0]
+    for segment_id in sorted(case.customer.segment_ids):
+        with shop.world.db.session() as session:
+            segments_service.add_members(session, actor=shop.owner,
+                                         segment_id=shop.segments[segment_id],
+                                         data=MembersAdd(customer_ids=[buyer.id]))
+
+
 def terms(shop: CaseShop, promo: Promotion) -> PromotionTerms:
     """The engine's promotion as the back office saves it, with the system's ids."""
     target, audience = promo.target, promo.audience
@@ -322,7 +329,8 @@ def terms(shop: CaseShop, promo: Promotion) -> PromotionTerms:
         "channels": sorted(promo.channels),
         "location_ids": [shop.stores[s].id for s in sorted(promo.location_ids or ())],
         "audience": {"customer_ids": [shop.customers[c].id for c in sorted(audience.customer_ids)],
-                     "tiers": sorted(audience.tiers), "segment_ids": sorted(audience.segment_ids),
+                     "tiers": sorted(audience.tiers),
+                     "segment_ids": [shop.segments[s] for s in sorted(audience.segment_ids)],
                      "first_order": audience.first_order},
         "usage_limit": promo.usage_limit, "per_customer_limit": promo.per_customer_limit,
         "budget": promo.budget, "max_discount": promo.max_discount,
@@ -454,4 +462,3 @@ def test_every_case_limited_to_a_channel_a_store_or_a_known_customer_has_its_mir
             for p in case.promotions)
     }
     assert limited == set(MIRROR)
-    assert set(NOT_IN_THE_SYSTEM) <= {case.name for case in CASES}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from o2o.catalog import service as catalog_service
 from o2o.catalog.service import ForSale
 from o2o.config import Settings
+from o2o.customers import segments as segments_service
 from o2o.loyalty import checkout as loyalty_checkout
 from o2o.loyalty import service as loyalty_service
 from o2o.orders.fulfilment import RELEASING, FulfilmentType
@@ -147,18 +148,25 @@ _PLACED = select(func.count(Order.id)).where(
 
 def _customer(session: Session, merchant_id: int, customer_id: int | None,
               running: promotions_service.Running) -> rules.Customer:
-    """What promotions may ask of the buyer: who, their loyalty tier, and how many orders
-    they placed here; each read only when a running promotion asks it."""
+    """What promotions may ask of the buyer: who, their loyalty tier, how many orders they
+    placed here and which of the promotions' segments they are in; each read only when a
+    running promotion asks it."""
     if customer_id is None:
         return rules.Customer()
     placed: int | None = None
     tier: str | None = None
+    segment_ids: frozenset[int] = frozenset()
     if running.asks_first_order:
         placed = session.scalar(_PLACED, {"merchant_id": merchant_id,
                                           "customer_id": customer_id})
     if running.asks_tier:
         tier = loyalty_service.tier_of(session, merchant_id=merchant_id, customer_id=customer_id)
-    return rules.Customer(id=customer_id, orders_count=placed or 0, tier=tier)
+    if running.segment_ids:
+        segment_ids = segments_service.member_of(
+            session, merchant_id=merchant_id, customer_id=customer_id,
+            segment_ids=running.segment_ids)
+    return rules.Customer(id=customer_id, orders_count=placed or 0, tier=tier,
+                          segment_ids=segment_ids)
 
 
 @dataclass(frozen=True)

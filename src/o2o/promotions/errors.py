@@ -32,7 +32,7 @@ class PromotionUnavailable(Conflict):
 
 
 class PromotionTargetsUnknown(InvalidInput):
-    """A promotion names products, variants or categories the shop does not have."""
+    """A promotion names products, categories or customer segments the shop does not have."""
 
     code = "promotion_targets_unknown"
 

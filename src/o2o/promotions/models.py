@@ -56,6 +56,20 @@ class CustomerUse(Base):
     uses: Mapped[int] = mapped_column(default=0)
 
 
+class PromotionSegment(Base):
+    """A customer segment a promotion is for (its terms' ``audience.segment_ids``, kept as
+    rows too): the foreign key keeps a segment from being deleted while a promotion names it,
+    even by a transaction running at the same time."""
+
+    __tablename__ = "promotion_segments"
+
+    promotion_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("promotions.id", ondelete="CASCADE"), primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("customer_segments.id"), primary_key=True, index=True)
+    merchant_id: Mapped[int] = mapped_column(BigId, ForeignKey("merchants.id"))
+
+
 class CouponBatch(Base):
     """Unique single-use codes made at once for one promotion (flyers, partners, SMS)."""
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from o2o.fields import Name
 from o2o.schemas import Input, Output
@@ -48,18 +48,9 @@ class HappyHourIn(Input):
 class AudienceIn(Input):
     customer_ids: Ids = Field(default_factory=list)
     tiers: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
-    #: Refused for now: customers have no segments yet, so such a promotion could never
-    #: apply. Name the customers, a tier or "first order" instead.
+    #: The merchant's customer segments (``/api/v1/segments``): a member of any may have it.
     segment_ids: Ids = Field(default_factory=list)
     first_order: bool = False
-
-    @field_validator("segment_ids")
-    @classmethod
-    def _no_segments_yet(cls, ids: list[int]) -> list[int]:
-        if ids:
-            raise ValueError("customer segments are not available yet; name customers, "
-                             "tiers or first order instead")
-        return ids
 
 
 class PromotionTerms(Input):

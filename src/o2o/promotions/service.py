@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
 from o2o.catalog import service as catalog_service
+from o2o.customers import segments as segments_service
 from o2o.db import transaction
 from o2o.errors import NotFound
 from o2o.orm import utcnow
@@ -31,7 +32,14 @@ from o2o.promotions.errors import (
     PromotionTargetsUnknown,
     PromotionUnavailable,
 )
-from o2o.promotions.models import Coupon, CouponBatch, CustomerUse, PromotionRow, Redemption
+from o2o.promotions.models import (
+    Coupon,
+    CouponBatch,
+    CustomerUse,
+    PromotionRow,
+    PromotionSegment,
+    Redemption,
+)
 from o2o.promotions.schemas import PreviewIn, PromotionTerms
 
 #: Columns of PromotionRow that are also terms; the rest of the terms live in ``terms``.
@@ -94,16 +102,28 @@ def _check(session: Session, merchant_id: int, data: PromotionTerms) -> None:
         session, merchant_id=merchant_id, variant_ids=data.target.variant_ids,
         product_ids=[*data.target.product_ids, *(b.product_id for b in data.bundle)],
         category_ids=data.target.category_ids)
+    segments = segments_service.unknown_ids(session, merchant_id=merchant_id,
+                                            segment_ids=data.audience.segment_ids)
+    if segments:
+        unknown["segment_ids"] = segments
     if unknown:
-        raise PromotionTargetsUnknown("The promotion names items this shop does not have.",
-                                      **unknown)
+        raise PromotionTargetsUnknown("The promotion names items or customer segments this "
+                                      "shop does not have.", **unknown)
 
 
-def _write(row: PromotionRow, data: PromotionTerms) -> None:
+def _write(session: Session, row: PromotionRow, data: PromotionTerms) -> None:
+    """The terms into the row (flushed), and its segments as rows, which keep a segment a
+    promotion is for from being deleted."""
     dumped = data.model_dump(mode="json")
     for name in _COLUMNS:
         setattr(row, name, getattr(data, name))
     row.terms = {key: value for key, value in dumped.items() if key not in _COLUMNS}
+    session.flush()
+    session.execute(delete(PromotionSegment).where(PromotionSegment.promotion_id == row.id))
+    if data.audience.segment_ids:
+        session.execute(insert(PromotionSegment), [
+            {"promotion_id": row.id, "segment_id": segment_id, "merchant_id": row.merchant_id}
+            for segment_id in sorted(set(data.audience.segment_ids))])
 
 
 def create_promotion(session: Session, *, actor: Actor, data: PromotionTerms) -> PromotionRow:
@@ -111,9 +131,8 @@ def create_promotion(session: Session, *, actor: Actor, data: PromotionTerms) ->
         merchant_id = _manager(actor)
         _check(session, merchant_id, data)
         row = PromotionRow(merchant_id=merchant_id, created_by=actor.user_id)
-        _write(row, data)
         session.add(row)
-        session.flush()
+        _write(session, row, data)
     return row
 
 
@@ -123,9 +142,8 @@ def update_promotion(session: Session, *, actor: Actor, promotion_id: int,
     with transaction(session):
         row = _load(session, actor, promotion_id)
         _check(session, row.merchant_id, data)
-        _write(row, data)
         row.updated_at = utcnow()
-        session.flush()
+        _write(session, row, data)
     return row
 
 
@@ -189,6 +207,11 @@ class Running:
     @property
     def asks_first_order(self) -> bool:
         return any(p.audience.first_order for p in self.promotions)
+
+    @property
+    def segment_ids(self) -> frozenset[int]:
+        """The customer segments any of them is for (the buyer's are read only then)."""
+        return frozenset(s for p in self.promotions for s in p.audience.segment_ids)
 
 
 _indexes: dict[tuple[tuple[int, datetime], ...],
@@ -513,6 +536,17 @@ def preview(session: Session, *, actor: Actor, data: PreviewIn,
                       coupons={draft_id: "PREVIEW"} if data.coupon and draft.requires_coupon
                       else {})
     return engine.evaluate(cart, [*(rule_of(row) for row in rows), draft])
+
+
+def for_segment(session: Session, *, actor: Actor, segment_id: int) -> list[PromotionRow]:
+    """The actor's merchant's promotions (any status) that are for this customer segment."""
+    merchant_id = staff_merchant(actor)
+    return list(session.scalars(
+        select(PromotionRow)
+        .join(PromotionSegment, PromotionSegment.promotion_id == PromotionRow.id)
+        .where(PromotionSegment.segment_id == segment_id,
+               PromotionRow.merchant_id == merchant_id)
+        .order_by(PromotionRow.id.desc())))
 
 
 def batches_of(session: Session, *, actor: Actor,
