@@ -16,6 +16,7 @@ from o2o.web.backoffice.pages import router as admin_router
 from o2o.web.backoffice.payments import router as admin_payments_router
 from o2o.web.backoffice.promotions import router as promotions_router
 from o2o.web.backoffice.promotions_coupons import router as promotion_coupons_router
+from o2o.web.backoffice.segments import router as admin_segments_router
 from o2o.web.backoffice.stock import router as stock_router
 from o2o.web.pos.orders import router as pos_orders_router
 from o2o.web.pos.pages import router as pos_router
@@ -52,7 +53,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
                    pos_returns_router, pos_payments_router, admin_router, stock_router,
                    admin_orders_router, admin_payments_router, promotions_router,
                    promotion_coupons_router, shop_wallet_router, admin_loyalty_router,
-                   admin_cashback_router, _no_such_page()):
+                   admin_cashback_router, admin_segments_router, _no_such_page()):
         app.include_router(router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

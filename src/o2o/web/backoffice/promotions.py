@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 
 from o2o.catalog import service as catalog_service
+from o2o.customers import segments as segments_service
 from o2o.errors import DomainError
 from o2o.promotions import service as promotions_service
 from o2o.promotions.errors import PromotionTargetsUnknown
@@ -51,12 +52,14 @@ class Choice:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """What the form offers to pick: the merchant's products, categories, variants, stores."""
+    """What the form offers to pick: the merchant's products, categories, variants, stores
+    and customer segments."""
 
     products: list[Choice]
     categories: list[Choice]
     variants: list[Choice]
     stores: list[Location]
+    segments: list[Choice]
 
     @property
     def variant_names(self) -> dict[int, str]:
@@ -79,6 +82,8 @@ def _catalogue(page: Page) -> Catalogue:
         variants=variants,
         stores=[loc for loc in stores_service.list_locations(
             page.session, actor=page.signed_in, kind=LocationKind.STORE)],
+        segments=[Choice(segment.id, segment.name) for segment, _ in
+                  segments_service.list_segments(page.session, actor=page.signed_in)],
     )
 
 
