@@ -38,6 +38,7 @@ from o2o.demo.rows import (
     payment_account_row,
     user_row,
 )
+from o2o.demo.segments import load_segments
 from o2o.demo.stock import demo_openings, opening_rows
 from o2o.fields import fold, normalize_phone
 from o2o.orm import utcnow
@@ -89,6 +90,7 @@ def load_demo(db: Database) -> Counter[str]:
             shopper["email"] = f"{SHOPPER[1]}@{CUSTOMER_EMAIL_DOMAIN}"
         writer.write(batch)
     writer.rows.update(load_loyalty(db, now=now, seed=SEED + 2))
+    writer.rows.update(load_segments(db))  # before the promotions: one is for the VIPs
     writer.rows.update(load_promotions(db, now=now))
     return writer.rows
 

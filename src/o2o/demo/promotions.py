@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from o2o.auth.models import Role, User
 from o2o.auth.permissions import Actor
 from o2o.catalog.models import Category, Product
+from o2o.customers.models import CustomerSegment
 from o2o.db import Database
 from o2o.promotions import service
 from o2o.promotions.models import Coupon, PromotionRow
@@ -23,8 +24,9 @@ from o2o.stores.models import Location, Merchant
 
 WEEKDAYS, WEEKEND, EVERY_DAY = [0, 1, 2, 3, 4], [5, 6], list(range(7))
 
-#: slug: the chain's promotions, with "categories", "products", "bundle" and "stores"
-#: by name, and "coupon" (a shared code, its uses) or "batch" (single-use codes, a prefix).
+#: slug: the chain's promotions, with "categories", "products", "bundle", "stores" and
+#: "segments" (customer segments, ``demo.segments``) by name, and "coupon" (a shared code,
+#: its uses) or "batch" (single-use codes, a prefix).
 PROMOTIONS: dict[str, list[dict[str, Any]]] = {
     "hoasen": [
         {"name": "Mua 2 tặng 1 áo thun", "kind": "buy_x_get_y", "buy": 2, "get": 1,
@@ -37,6 +39,8 @@ PROMOTIONS: dict[str, list[dict[str, Any]]] = {
          "audience": {"first_order": True}, "per_customer_limit": 1},
         {"name": "Thành viên Vàng giảm thêm 5%", "kind": "order_percent", "percent": 5,
          "audience": {"tiers": ["Vàng"]}, "priority": 200},
+        {"name": "Khách VIP: giảm 10% mọi đơn", "kind": "order_percent", "percent": 10,
+         "max_discount": 300_000, "segments": ["Khách VIP"], "priority": 150},
         {"name": "Giờ vàng Hàng Bông: giảm 20% áo khoác", "kind": "items_percent",
          "percent": 20, "categories": ["Áo khoác"], "channels": ["pos"],
          "stores": ["hoasen-hangbong"], "happy_hours": [
@@ -72,7 +76,7 @@ PROMOTIONS: dict[str, list[dict[str, Any]]] = {
 
 
 class _Names:
-    """One merchant's categories, products and stores by name."""
+    """One merchant's categories, products, stores and customer segments by name."""
 
     def __init__(self, session: Session, merchant_id: int) -> None:
         self.categories = dict(session.execute(select(Category.name, Category.id).where(
@@ -81,10 +85,16 @@ class _Names:
             Product.merchant_id == merchant_id)).all())
         self.stores = dict(session.execute(select(Location.code, Location.id).where(
             Location.merchant_id == merchant_id)).all())
+        self.segments = dict(session.execute(select(CustomerSegment.name, CustomerSegment.id)
+                                             .where(CustomerSegment.merchant_id == merchant_id))
+                             .all())
 
     def terms(self, seed: dict[str, Any], now: datetime) -> PromotionTerms:
         plain = {key: value for key, value in seed.items()
-                 if key not in ("categories", "products", "bundle", "stores", "coupon", "batch")}
+                 if key not in ("categories", "products", "bundle", "stores", "segments",
+                                "coupon", "batch")}
+        if "segments" in seed:
+            plain["audience"] = {"segment_ids": [self.segments[n] for n in seed["segments"]]}
         return PromotionTerms.model_validate(plain | {
             "starts_at": now - timedelta(days=3), "ends_at": now + timedelta(days=60),
             "target": {"category_ids": [self.categories[n] for n in seed.get("categories", ())],
