@@ -55,6 +55,13 @@ def ensure_manager(actor: Actor) -> None:
         raise PermissionDenied("Only an owner or a manager can change this.")
 
 
+def manager_merchant(actor: Actor) -> int:
+    """The merchant an owner or manager changes things for; cashiers and others refused."""
+    merchant_id = staff_merchant(actor)
+    ensure_manager(actor)
+    return merchant_id
+
+
 def can_work_at(actor: Actor, location_id: int) -> bool:
     """Owners and HQ managers work at every store; others only where assigned."""
     if actor.is_operator or actor.role is Role.OWNER:

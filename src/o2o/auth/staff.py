@@ -4,7 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from o2o.auth.models import Role, StaffLocation, User
-from o2o.auth.permissions import Actor, can_work_at, ensure_manager, staff_merchant
+from o2o.auth.permissions import (
+    Actor,
+    can_work_at,
+    manager_merchant,
+)
 from o2o.auth.schemas import StaffCreate
 from o2o.auth.security import hash_password
 from o2o.auth.service import add_user
@@ -18,8 +22,7 @@ def create_staff(session: Session, *, actor: Actor, data: StaffCreate) -> tuple[
 
     Managers may only add cashiers, and only for the stores they work at.
     """
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
+    merchant_id = manager_merchant(actor)
     if actor.role is Role.MANAGER and data.role is not Role.CASHIER:
         raise PermissionDenied("A manager can add cashiers; ask the owner to add managers.")
     with transaction(session):
@@ -44,8 +47,7 @@ def create_staff(session: Session, *, actor: Actor, data: StaffCreate) -> tuple[
 
 
 def list_staff(session: Session, *, actor: Actor) -> list[tuple[User, list[int]]]:
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
+    merchant_id = manager_merchant(actor)
     users = session.scalars(
         select(User)
         .where(User.merchant_id == merchant_id, User.role != Role.CUSTOMER)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, manager_merchant, staff_merchant
 from o2o.catalog import search
 from o2o.catalog.errors import (
     BarcodeTaken,
@@ -212,13 +212,6 @@ def catalogue_size(session: Session, *, actor: Actor) -> tuple[int, int]:
 # --- changing the catalogue -------------------------------------------------------------------
 
 
-def _editor(actor: Actor) -> int:
-    """The merchant whose catalogue the actor may change (owners and managers)."""
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
-    return merchant_id
-
-
 def _load_category(session: Session, merchant_id: int, category_id: int) -> Category:
     category = session.get(Category, category_id)
     if category is None or category.merchant_id != merchant_id:
@@ -342,7 +335,7 @@ def _new_variant(merchant_id: int, data: VariantCreate) -> Variant:
 
 
 def create_category(session: Session, *, actor: Actor, data: CategoryCreate) -> Category:
-    merchant_id = _editor(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         if data.parent_id is not None:
             _load_category(session, merchant_id, data.parent_id)
@@ -363,7 +356,7 @@ def create_product(session: Session, *, actor: Actor, data: ProductCreate) -> Pr
 
     Raises SkuTaken or BarcodeTaken (also when a concurrent writer took the code first).
     """
-    merchant_id = _editor(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         category = (_load_category(session, merchant_id, data.category_id)
                     if data.category_id is not None else None)
@@ -386,7 +379,7 @@ def create_product(session: Session, *, actor: Actor, data: ProductCreate) -> Pr
 def update_product(
     session: Session, *, actor: Actor, product_id: int, data: ProductUpdate
 ) -> Product:
-    merchant_id = _editor(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         product = _load_product(session, merchant_id, product_id)
         changes = data.model_dump(exclude_unset=True, exclude={"images", "category_id", "slug"})
@@ -409,7 +402,7 @@ def update_product(
 def add_variant(
     session: Session, *, actor: Actor, product_id: int, data: VariantCreate
 ) -> Variant:
-    merchant_id = _editor(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         product = _load_product(session, merchant_id, product_id)
         _ensure_codes_free(session, merchant_id, [data.sku],
@@ -429,7 +422,7 @@ def update_variant(
 
     Raises CompareAtBelowPrice when the result would show a "was" price below the price.
     """
-    merchant_id = _editor(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         variant = _load_variant(session, merchant_id, variant_id)
         changes = data.model_dump(exclude_unset=True)

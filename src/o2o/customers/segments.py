@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from o2o.auth.models import User
-from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, manager_merchant, staff_merchant
 from o2o.customers.errors import (
     CustomersUnknown,
     SegmentInUse,
@@ -54,12 +54,6 @@ from o2o.orders.models import Order
 from o2o.orm import BigId, UTCDateTime, utcnow
 
 Member = tuple[User, CustomerProfile]
-
-
-def _manager(actor: Actor) -> int:
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
-    return merchant_id
 
 
 def _load(session: Session, merchant_id: int, segment_id: int) -> CustomerSegment:
@@ -99,7 +93,7 @@ def _flush_named(session: Session, name: str) -> None:
 
 def create_segment(session: Session, *, actor: Actor, data: SegmentCreate) -> CustomerSegment:
     """A new list (empty) or rule segment of the actor's merchant (owners and managers)."""
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         _ensure_name_free(session, merchant_id, data.name)
         segment = CustomerSegment(
@@ -114,7 +108,7 @@ def update_segment(session: Session, *, actor: Actor, segment_id: int,
                    data: SegmentUpdate) -> tuple[CustomerSegment, int]:
     """Rename a segment or give a rule segment a new rule (its members follow at once); the
     segment and how many it holds now."""
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         segment = _load(session, merchant_id, segment_id)
         if data.rule is not None and segment.kind is not SegmentKind.RULE:
@@ -137,7 +131,7 @@ def delete_segment(session: Session, *, actor: Actor, segment_id: int) -> None:
     Raises SegmentInUse while a promotion (running or not) is for it: the promotion's terms
     name it, and the database refuses to lose a segment a promotion names.
     """
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         segment = _load(session, merchant_id, segment_id)
         try:
@@ -216,7 +210,7 @@ def add_members(session: Session, *, actor: Actor, segment_id: int,
     how many it holds now). Those already in it stay; a customer the merchant does not know
     (an id, or a phone of nobody it knows) refuses the whole request with CustomersUnknown,
     naming each, and nothing is written."""
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     numbers, bad_phones = _phones(data.phones)
     ids = set(data.customer_ids)
     with transaction(session):
@@ -253,7 +247,7 @@ def add_members(session: Session, *, actor: Actor, segment_id: int,
 
 def remove_member(session: Session, *, actor: Actor, segment_id: int, customer_id: int) -> None:
     """Take a customer out of a list segment; NotFound if they are not in it."""
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     with transaction(session):
         segment = _load(session, merchant_id, segment_id)
         if segment.kind is not SegmentKind.LIST:

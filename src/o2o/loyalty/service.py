@@ -16,7 +16,12 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from o2o.auth.permissions import Actor, ensure_customer, ensure_manager, staff_merchant
+from o2o.auth.permissions import (
+    Actor,
+    ensure_customer,
+    manager_merchant,
+    staff_merchant,
+)
 from o2o.customers import service as customers_service
 from o2o.db import transaction
 from o2o.errors import NotFound, PermissionDenied
@@ -60,8 +65,7 @@ def get_programme(session: Session, *, actor: Actor) -> LoyaltyProgramme:
 def set_programme(session: Session, *, actor: Actor, data: LoyaltyProgrammeIn) -> LoyaltyProgramme:
     """Create or change the merchant's programme (owner or HQ manager). Tiers of existing
     accounts follow the new thresholds at their next change."""
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
+    merchant_id = manager_merchant(actor)
     if actor.location_ids:
         raise PermissionDenied("Only the owner or an HQ manager sets the loyalty programme.")
     with transaction(session):
@@ -261,8 +265,7 @@ def refund_spent(session: Session, *, merchant_id: int, customer_id: int, order_
 def adjust(session: Session, *, actor: Actor, customer_id: int,
            data: AdjustmentIn) -> LoyaltyEntry:
     """A manager's correction, with its reason; never below zero."""
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
+    merchant_id = manager_merchant(actor)
     if data.points == 0:
         raise AdjustmentInvalid("An adjustment moves at least one point.")
     with transaction(session):

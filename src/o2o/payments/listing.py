@@ -7,14 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, manager_merchant
 from o2o.payments.models import Method, PaymentAccount, PaymentIntent, PaymentStatus, Refund
-
-
-def _manager_merchant(actor: Actor) -> int:
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
-    return merchant_id
 
 
 def _day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
@@ -28,7 +22,7 @@ def list_payments(session: Session, *, actor: Actor, day: date, timezone: str,
     """The merchant's payment intents started on ``day`` (local), newest first, and how
     many there are."""
     start, end = _day_bounds(day, timezone)
-    where = [PaymentIntent.merchant_id == _manager_merchant(actor),
+    where = [PaymentIntent.merchant_id == manager_merchant(actor),
              PaymentIntent.created_at >= start, PaymentIntent.created_at < end]
     if method is not None:
         where.append(PaymentIntent.method == method)
@@ -44,7 +38,7 @@ def list_refunds(session: Session, *, actor: Actor, day: date, timezone: str,
                  method: Method | None = None, limit: int = 200) -> list[Refund]:
     """The merchant's refunds given on ``day`` (local), newest first."""
     start, end = _day_bounds(day, timezone)
-    where = [Refund.merchant_id == _manager_merchant(actor), Refund.created_at >= start,
+    where = [Refund.merchant_id == manager_merchant(actor), Refund.created_at >= start,
              Refund.created_at < end]
     if method is not None:
         where.append(Refund.method == method)
@@ -54,4 +48,4 @@ def list_refunds(session: Session, *, actor: Actor, day: date, timezone: str,
 
 def account_of(session: Session, *, actor: Actor) -> PaymentAccount | None:
     """The bank account the merchant's VietQR codes pay into, if it set one."""
-    return session.get(PaymentAccount, _manager_merchant(actor))
+    return session.get(PaymentAccount, manager_merchant(actor))

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from o2o.auth.models import Role
-from o2o.auth.permissions import Actor, can_work_at, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, can_work_at, manager_merchant
 from o2o.config import Settings
 from o2o.db import transaction
 from o2o.errors import NotFound, PermissionDenied
@@ -406,7 +406,7 @@ def set_account(session: Session, *, actor: Actor, bank_bin: str, account_number
                 account_name: str) -> PaymentAccount:
     """The bank account the merchant's VietQR codes pay into (owner or manager)."""
     with transaction(session):
-        merchant_id = _manager_merchant(actor)
+        merchant_id = manager_merchant(actor)
         vietqr.build_payload(bank_bin=bank_bin, account=account_number, amount=1,
                              reference="CHECK")  # refuses what a bank app could not read
         account = session.get(PaymentAccount, merchant_id) or PaymentAccount(
@@ -417,7 +417,3 @@ def set_account(session: Session, *, actor: Actor, bank_bin: str, account_number
     return account
 
 
-def _manager_merchant(actor: Actor) -> int:
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
-    return merchant_id

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, manager_merchant
 from o2o.payments.models import Method, PaymentEvent, PaymentIntent
 from o2o.payments.schemas import Mismatch, Settlement, SettlementLine
 
@@ -16,8 +16,7 @@ def settlement(session: Session, *, actor: Actor, day: date, timezone: str) -> S
     """The merchant's ``day`` (local time): per method, payments captured, captured and
     refunded sums, instalment fees and the net; and the mismatches: notifications flagged
     for review, and intents whose columns disagree with the sum of their ledger."""
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
+    merchant_id = manager_merchant(actor)
     zone = ZoneInfo(timezone)
     start = datetime.combine(day, time(), zone)
     end = start + timedelta(days=1)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from o2o.auth.permissions import Actor, ensure_manager, staff_merchant
+from o2o.auth.permissions import Actor, manager_merchant, staff_merchant
 from o2o.catalog import service as catalog_service
 from o2o.customers import segments as segments_service
 from o2o.db import transaction
@@ -90,12 +90,6 @@ def to_rule(promotion_id: int, t: PromotionTerms) -> rules.Promotion:
 
 # --- keeping promotions ----------------------------------------------------------------------
 
-def _manager(actor: Actor) -> int:
-    merchant_id = staff_merchant(actor)
-    ensure_manager(actor)
-    return merchant_id
-
-
 def _check(session: Session, merchant_id: int, data: PromotionTerms) -> None:
     to_rule(0, data)  # the engine's own checks (InvalidPromotion)
     unknown = catalog_service.unknown_ids(
@@ -128,7 +122,7 @@ def _write(session: Session, row: PromotionRow, data: PromotionTerms) -> None:
 
 def create_promotion(session: Session, *, actor: Actor, data: PromotionTerms) -> PromotionRow:
     with transaction(session):
-        merchant_id = _manager(actor)
+        merchant_id = manager_merchant(actor)
         _check(session, merchant_id, data)
         row = PromotionRow(merchant_id=merchant_id, created_by=actor.user_id)
         session.add(row)
@@ -148,7 +142,7 @@ def update_promotion(session: Session, *, actor: Actor, promotion_id: int,
 
 
 def _load(session: Session, actor: Actor, promotion_id: int) -> PromotionRow:
-    merchant_id = _manager(actor)
+    merchant_id = manager_merchant(actor)
     row = session.get(PromotionRow, promotion_id)
     if row is None or row.merchant_id != merchant_id:
         raise NotFound("Promotion not found.", promotion_id=promotion_id)
