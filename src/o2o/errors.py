@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -103,6 +103,25 @@ def _describe_validation(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+class TryAgain(Conflict):
+    """The database gave way to a concurrent request (a deadlock, a lock or a serialization
+    failure); the transaction was rolled back and nothing was written: send it again (with
+    the same Idempotency-Key where it has one)."""
+
+    code = "try_again"
+
+
+#: PostgreSQL's SQLSTATEs of a transaction that lost to another: deadlock_detected,
+#: serialization_failure, lock_not_available.
+GAVE_WAY = frozenset({"40P01", "40001", "55P03"})
+
+
+def gave_way(exc: OperationalError) -> bool:
+    """Whether the error is a transaction losing to a concurrent one, not a fault."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return state in GAVE_WAY or (state is None and "is locked" in str(exc.orig))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -119,6 +138,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
+        if not gave_way(exc):
+            raise exc
+        return error_response(409, TryAgain.code, "A concurrent request held what this one "
+                              "needed; nothing was written. Send it again.")
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
