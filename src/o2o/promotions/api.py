@@ -5,12 +5,13 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from o2o.auth.deps import CurrentActor
+from o2o.auth.deps import CurrentActor, MaybeActor
 from o2o.deps import DbSession
 from o2o.errors import ERROR_RESPONSES
 from o2o.orders.codes import qr_svg
 from o2o.orm import utcnow
 from o2o.promotions import service
+from o2o.promotions import shown as shown_service
 from o2o.promotions.engine import PricedCart
 from o2o.promotions.models import PromotionRow
 from o2o.promotions.rules import Customer
@@ -20,6 +21,7 @@ from o2o.promotions.schemas import (
     CouponCreate,
     CouponRead,
     DisplayPriceRead,
+    OfferRead,
     PreviewIn,
     PricedCartRead,
     PromotionRead,
@@ -146,8 +148,17 @@ def batch_qr(batch_id: int, session: DbSession, actor: CurrentActor) -> Response
 def display_price(variant_id: int, session: DbSession, channel: str = "online",
                   store_id: int | None = None) -> object:
     """The price a product page shows now, after item promotions, with why."""
-    shown = service.display_price(session, variant_id=variant_id,
-                                  channel="pos" if channel == "pos" else "online",
-                                  location_id=store_id)
-    return {"variant_id": variant_id, "price": shown.price, "compare_at": shown.compare_at,
-            "explanation": shown.explanation}
+    price = shown_service.display_price(session, variant_id=variant_id,
+                                        channel="pos" if channel == "pos" else "online",
+                                        location_id=store_id)
+    return {"variant_id": variant_id, "price": price.price, "compare_at": price.compare_at,
+            "explanation": price.explanation}
+
+
+@router.get("/products/{product_id}/promotions", response_model=list[OfferRead])
+def product_promotions(product_id: int, session: DbSession, actor: MaybeActor) -> object:
+    """Offers reaching the product that its price cannot show: buy X get Y, bundles, and
+    discounts with a condition (happy hours, a minimum spend, who may have them)."""
+    return [OfferRead.of(promotion)
+            for promotion in shown_service.for_product(session, product_id=product_id,
+                                                       actor=actor)]

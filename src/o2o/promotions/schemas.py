@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from o2o.fields import Name
+from o2o.promotions import rules
 from o2o.schemas import Input, Output
 
 Kind = Literal["order_percent", "order_fixed", "items_percent", "items_fixed", "buy_x_get_y",
@@ -173,6 +174,25 @@ class PricedCartRead(Output):
     total: int
     applied: list[AdjustmentRead]
     skipped: list[SkippedRead]
+
+
+class OfferRead(Output):
+    """A promotion as a shopper reads it on a product or store page."""
+
+    id: int
+    name: str
+    kind: Kind
+    headline: str
+    min_spend: int
+    happy_hours: list[str]
+    ends_at: datetime | None
+
+    @classmethod
+    def of(cls, promotion: rules.Promotion) -> "OfferRead":
+        return cls(id=promotion.id, name=promotion.name, kind=promotion.kind,
+                   headline=promotion.headline, min_spend=promotion.min_spend,
+                   happy_hours=[hours.label for hours in promotion.happy_hours],
+                   ends_at=promotion.ends_at)
 
 
 class DisplayPriceRead(Output):

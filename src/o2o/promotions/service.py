@@ -1,9 +1,10 @@
 """Promotions as a merchant keeps them, and the prices they make wherever a price is made.
 
-``price_cart`` is the one door to the engine for the online checkout and the counter, and
-``display_price`` for product pages. ``redeem`` turns a priced cart into usage when an order
-is placed: conditional updates on the promotions' and coupons' counters, in id order, so
-usage limits, per-customer limits and budgets never overrun under concurrency.
+``price_cart`` is the one door to the engine for the online checkout and the counter
+(``shown`` has what shoppers see of them on product and store pages). ``redeem`` turns a
+priced cart into usage when an order is placed: conditional updates on the promotions' and
+coupons' counters, in id order, so usage limits, per-customer limits and budgets never
+overrun under concurrency.
 """
 
 import secrets
@@ -377,23 +378,6 @@ def cart_lines(session: Session, *, merchant_id: int,
     ]
 
 
-def display_price(session: Session, *, variant_id: int, channel: rules.Channel,
-                  location_id: int | None = None) -> engine.DisplayPrice:
-    """The price a product page shows, after the item promotions running now."""
-    variant = catalog_service.variants_for_sale(session, variant_ids=[variant_id]).get(variant_id)
-    if variant is None or not variant.on_sale:
-        raise NotFound("Variant not found.", variant_id=variant_id)
-    lineage = catalog_service.category_lineage(session, merchant_id=variant.merchant_id)
-    rows = active_rows(session, merchant_id=variant.merchant_id, at=utcnow())
-    item = engine.DisplayItem(variant_id=variant.variant_id, product_id=variant.product_id,
-                              unit_price=variant.price, name=variant.name,
-                              category_ids=lineage.get(variant.category_id or 0, frozenset()))
-    return engine.price_for_display(
-        item, [rule_of(row) for row in rows], channel=channel, at=utcnow(),
-        location_id=location_id, usage={row.id: rules.Usage(row.uses, 0, row.spent)
-                                        for row in rows})
-
-
 # --- usage ---------------------------------------------------------------------------------
 
 def redeem(session: Session, *, merchant_id: int, order_id: int, customer_id: int | None,
@@ -609,21 +593,3 @@ def usage_of(session: Session, *, actor: Actor, promotion_id: int,
     return UsageReport(row, per_day, [
         OrderUse(order_id, int(amount or 0), at, codes.get(coupon) if coupon else None)
         for order_id, amount, at, coupon in found], total)
-
-
-def at_store(session: Session, *, merchant_id: int, store_id: int,
-             at: datetime | None = None) -> list[rules.Promotion]:
-    """What a shopper walking into this store now gets without a code, for its page: the
-    merchant's running promotions for the counter that apply at this store and have
-    budget and uses left."""
-    found = running(session, merchant_id=merchant_id, at=at or utcnow())
-    shown = []
-    for promotion in found.promotions:
-        uses, spent = found.usage.get(promotion.id, (0, 0))
-        if ("pos" not in promotion.channels or promotion.requires_coupon
-                or (promotion.location_ids is not None and store_id not in promotion.location_ids)
-                or (promotion.usage_limit is not None and uses >= promotion.usage_limit)
-                or (promotion.budget is not None and spent >= promotion.budget)):
-            continue
-        shown.append(promotion)
-    return sorted(shown, key=lambda p: (p.priority, p.id))

@@ -16,7 +16,7 @@ from o2o.catalog.models import Channel, Product, ProductStatus, Variant
 from o2o.customers import service as customers_service
 from o2o.errors import NotFound
 from o2o.inventory import nearby as stock_nearby
-from o2o.promotions import service as promotions_service
+from o2o.promotions import shown as promotions_shown
 from o2o.promotions.engine import DisplayPrice
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location
@@ -103,7 +103,9 @@ def product(page: AnyPage, product_id: int, variant: str = "", near: str = "",
                        nearby_query={"variant": variant, "near": near}, online=online,
                        added=next((v for v in online if str(v.id) == added), None),
                        promoted=promoted,
-                       best=min(promoted.values(), key=lambda p: p.price, default=None))
+                       best=min(promoted.values(), key=lambda p: p.price, default=None),
+                       product_promotions=promotions_shown.for_product(
+                           page.session, product_id=found.id, actor=page.actor))
 
 
 def _promoted(page: Page, variants: Iterable[Variant]) -> dict[int, DisplayPrice]:
@@ -113,7 +115,7 @@ def _promoted(page: Page, variants: Iterable[Variant]) -> dict[int, DisplayPrice
     prices = {}
     for variant in variants:
         try:
-            shown = promotions_service.display_price(
+            shown = promotions_shown.display_price(
                 page.session, variant_id=variant.id,
                 channel="pos" if variant.channels is Channel.STORE else "online")
         except NotFound:
@@ -172,7 +174,7 @@ def store(page: AnyPage, store_id: int) -> Response:
     )
     return page.render("shop/store.html", store=location, merchant=shop, products=products,
                        hours=display.store_hours(location, datetime.now(UTC)),
-                       promotions=promotions_service.at_store(
+                       promotions=promotions_shown.at_store(
                            page.session, merchant_id=shop.id, store_id=location.id))
 
 
