@@ -4,7 +4,6 @@ page shows the offers reaching it that its price cannot (buy X get Y, bundles, c
 from fastapi.testclient import TestClient
 
 from o2o.catalog.models import Variant
-
 from tests.orders import Shop, make_shop
 from tests.world import World
 
