@@ -7,6 +7,7 @@ with its Vietnamese in ``vi`` — ``tests/unit/test_i18n.py`` fails until it is 
 """
 
 from datetime import datetime
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
@@ -29,8 +30,10 @@ def catalog_path(locale: str) -> Path:
     return LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
 
 
+@cache
 def load_translations(locale: str) -> Translations:
-    """The ``.po`` catalog of ``locale`` compiled in memory (fuzzy entries left out)."""
+    """The ``.po`` catalog of ``locale`` compiled in memory (fuzzy entries left out), once
+    per process: parsing it is most of the cost of making an app."""
     with catalog_path(locale).open("rb") as po:
         catalog = read_po(po, locale=locale)
     compiled = BytesIO()

@@ -1,5 +1,6 @@
 """Jinja2 environments of the web apps, one per language so rendering never shares state."""
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ from o2o.web import display, i18n
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def _environment(loader: FileSystemLoader, locale: str, settings: Settings) -> Environment:
+@cache
+def _environment(locale: str, tz: str, map_tiles: str) -> Environment:
+    """One environment per language and display settings in a process, shared by the apps
+    made in it, so each template is compiled once."""
     env = Environment(
-        loader=loader,
+        loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -22,7 +26,6 @@ def _environment(loader: FileSystemLoader, locale: str, settings: Settings) -> E
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    tz = settings.timezone
     env.filters.update(
         money=lambda amount: i18n.money(amount, locale),
         number=lambda value: i18n.number(value, locale),
@@ -38,7 +41,7 @@ def _environment(loader: FileSystemLoader, locale: str, settings: Settings) -> E
         locales=i18n.LOCALES,
         weekdays=i18n.weekday_names(locale),
         short_weekdays=i18n.weekday_names(locale, short=True),
-        map_tiles=settings.map_tile_url,
+        map_tiles=map_tiles,
         offer_of=display.offer_of,
     )
     return env
@@ -48,9 +51,9 @@ class Templates:
     """Renders a page in the visitor's language."""
 
     def __init__(self, settings: Settings) -> None:
-        loader = FileSystemLoader(TEMPLATES_DIR)
         self._environments = {
-            locale: _environment(loader, locale, settings) for locale in i18n.LOCALES
+            locale: _environment(locale, settings.timezone, settings.map_tile_url)
+            for locale in i18n.LOCALES
         }
 
     def render(self, locale: str, name: str, context: dict[str, Any]) -> str:
