@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from o2o.app import create_app
 from o2o.config import Settings
@@ -55,11 +55,35 @@ def postgres_url() -> Iterator[str | None]:
         yield url
 
 
-def _empty_postgres(url: str) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in reversed(load_all_models().sorted_tables))
+_deletes: dict[str, str] = {}
+
+
+def _deleting_all(conn: Connection, url: str) -> str:
+    """One script deleting every row, children first, and restarting every sequence."""
+    if url not in _deletes:
+        sequences = conn.scalars(text("SELECT schemaname || '.' || sequencename "
+                                      "FROM pg_sequences")).all()
+        _deletes[url] = "".join(
+            [f'DELETE FROM "{t.name}";' for t in reversed(load_all_models().sorted_tables)]
+            + [f"SELECT setval('{name}', 1, false);" for name in sequences])
+    return _deletes[url]
+
+
+def _empty_postgres(url: str, *, truncate: bool = False) -> None:
+    """Every table emptied and every sequence back at 1, in one round trip.
+
+    DELETE rather than TRUNCATE: on tables of a few rows it is about ten times faster
+    (TRUNCATE makes new files for every table), which adds up over a thousand tests. A test
+    of query plans truncates: the planner then sees new, empty tables, not the statistics
+    of the rows an earlier test deleted.
+    """
     db = Database(url, pool_size=1)
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        if truncate:
+            tables = ", ".join(f'"{t.name}"' for t in load_all_models().sorted_tables)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            conn.exec_driver_sql(_deleting_all(conn, url))
     db.dispose()
 
 
@@ -74,7 +98,7 @@ def settings(
         return Settings(database_url=f"sqlite:///{path}", sweep_seconds=0)
     url = request.getfixturevalue("postgres_url")
     require(url is not None, "PostgreSQL (apt-get install postgresql)")
-    _empty_postgres(url)
+    _empty_postgres(url, truncate=request.node.get_closest_marker("fresh_tables") is not None)
     return Settings(database_url=url, sweep_seconds=0)
 
 

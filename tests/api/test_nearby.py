@@ -289,6 +289,7 @@ def _pg_full_scans(node: dict[str, Any], leading: dict[str, str]) -> list[str]:
     return found
 
 
+@pytest.mark.fresh_tables
 def test_searches_never_read_every_store_or_stock_row(client: TestClient,
                                                       chain: Chain) -> None:
     chain.stock(chain.hk, 5)
@@ -308,6 +309,7 @@ def test_searches_never_read_every_store_or_stock_row(client: TestClient,
     assert full_scans(client, seen) == []
 
 
+@pytest.mark.fresh_tables
 def test_the_store_search_uses_the_coordinates_index(client: TestClient, chain: Chain) -> None:
     with statements(client) as seen:
         client.get("/api/v1/stores/nearby", params=LAKE)
