@@ -133,6 +133,8 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     whole = sum(weights)
     if whole == 0:
         return [0] * len(weights)
+    if len(weights) == 1:
+        return [total]
     shares: list[int] = []
     remainders: list[int] = []
     for weight in weights:
@@ -140,8 +142,9 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
         shares.append(share)
         remainders.append(remainder)
     short = total - sum(shares)
-    for k in sorted(range(len(weights)), key=lambda k: (-remainders[k], k))[:short]:
-        shares[k] += 1
+    if short:  # a stable sort keeps the earlier of equal remainders first
+        for k in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:short]:
+            shares[k] += 1
     return shares
 
 
