@@ -37,6 +37,7 @@ from common import (
     PASSWORD,
     Builder,
     Connect,
+    Row,
     Send,
     arguments,
     bearer,
@@ -57,14 +58,11 @@ from o2o.auth.permissions import Actor
 from o2o.auth.schemas import CustomerSignup
 from o2o.config import Settings
 from o2o.db import Database
-from o2o.demo.bulk import BulkWriter
-from o2o.demo.stock import Opening, opening_rows
 from o2o.inventory import service as inventory_service
 from o2o.inventory.models import StockLevel
 from o2o.orders import checkout as checkout_service
 from o2o.orders.models import OrderLine
 from o2o.orders.schemas import CheckoutCreate
-from o2o.orm import utcnow
 
 STORES = 10
 VARIANTS_PER_STORE = 1000  # 10 stores x 1,000 variants: the 10,000 spread rows
@@ -74,7 +72,6 @@ PRICE = 199_000
 #: The issue's aim: HTTP as a share of the raw rate, on spread variants.
 AIMS = {"hot": "", "spread": "25 %"}
 
-Row = tuple[int, int]  # (location_id, variant_id)
 #: Every completion's Idempotency-Key is new, as a shopper's would be.
 KEYS = itertools.count()
 
@@ -91,14 +88,14 @@ class Shop:
 
 
 def build(db: Database, clients: int) -> Shop:
-    """One merchant, its stores and variants through the services, a shopper per client;
-    the 10,001 stocked levels written in bulk as the demo generator writes them."""
+    """One merchant, its stores and variants through the services, a shopper per client,
+    and the 10,001 stocked levels (``Builder.stocked``)."""
     builder = Builder(db)
     merchant, owner = builder.merchant("bench")
     stores = builder.stores(owner, 2 * STORES)
     stores, raw_stores = stores[:STORES], stores[STORES:]
-    [hot_variant] = builder.variants(owner, 1, prefix="HOT")
-    variants = builder.variants(owner, VARIANTS_PER_STORE, prefix="SP")
+    hot, spread = builder.stocked(merchant, owner, stores, per_store=VARIANTS_PER_STORE,
+                                  on_hand=ON_HAND)
     shoppers = []
     for number in range(clients):
         data = CustomerSignup(phone=f"+849100{number:05d}", full_name=f"Khách {number}",
@@ -106,11 +103,6 @@ def build(db: Database, clients: int) -> Shop:
         with db.session() as session:
             user = auth_service.sign_up_customer(session, data=data)
         shoppers.append(builder.actor_of(user))
-    hot = (stores[0].id, hot_variant)
-    spread = [(store.id, variant) for store in stores for variant in variants]
-    writer = BulkWriter(db)
-    openings = [Opening(merchant.id, loc, var, ON_HAND) for loc, var in [hot, *spread]]
-    writer.write(opening_rows(writer, openings, now=utcnow()))
     return Shop(merchant.id, hot, spread, shoppers, [bearer(s) for s in shoppers],
                 {store.id: raw.id for store, raw in zip(stores, raw_stores, strict=True)})
 

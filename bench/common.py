@@ -36,7 +36,10 @@ from o2o.catalog import service as catalog_service
 from o2o.catalog.schemas import ProductCreate
 from o2o.config import Settings
 from o2o.db import Database
+from o2o.demo.bulk import BulkWriter
+from o2o.demo.stock import Opening, opening_rows
 from o2o.migrate import upgrade
+from o2o.orm import utcnow
 from o2o.stores import service as stores_service
 from o2o.stores.models import Location, Merchant
 from o2o.stores.schemas import LocationCreate, MerchantCreate
@@ -102,6 +105,10 @@ def libpq_url(url: str) -> str:
 # --- a world built through the services -----------------------------------------------------
 
 
+#: A stock level: (location_id, variant_id).
+Row = tuple[int, int]
+
+
 class Builder:
     """Merchants, stores, products and staff created as the operator and owners would."""
 
@@ -160,6 +167,22 @@ class Builder:
                 product = catalog_service.create_product(session, actor=owner, data=data)
                 ids += [variant.id for variant in product.variants]
         return ids
+
+    def stocked(self, merchant: Merchant, owner: Actor, stores: Sequence[Location], *,
+                per_store: int, on_hand: int) -> tuple[Row, list[Row]]:
+        """The hot row (one variant at the first store) and the spread rows (``per_store``
+        variants at every store), each holding ``on_hand`` units: the levels and their
+        receipts written in bulk as the demo generator writes them (ten thousand counts one
+        by one would take minutes)."""
+        [hot_variant] = self.variants(owner, 1, prefix="HOT")
+        variants = self.variants(owner, per_store, prefix="SP")
+        hot = (stores[0].id, hot_variant)
+        spread = [(store.id, variant) for store in stores for variant in variants]
+        writer = BulkWriter(self.db)
+        writer.write(opening_rows(writer, [Opening(merchant.id, location, variant, on_hand)
+                                           for location, variant in [hot, *spread]],
+                                  now=utcnow()))
+        return hot, spread
 
     def cashiers(self, owner: Actor, merchant: Merchant, stores: Sequence[Location],
                  count: int) -> list[Actor]:

@@ -31,6 +31,7 @@ import psycopg
 from common import (
     Builder,
     Connect,
+    Row,
     arguments,
     bearer,
     database,
@@ -46,11 +47,8 @@ from sqlalchemy import func, select
 
 from o2o.auth.permissions import Actor
 from o2o.db import Database
-from o2o.demo.bulk import BulkWriter
-from o2o.demo.stock import Opening, opening_rows
 from o2o.inventory import service as inventory_service
 from o2o.inventory.models import ReservationPurpose, StockLevel
-from o2o.orm import utcnow
 
 STORES = 10
 VARIANTS_PER_STORE = 1000  # 10 stores x 1,000 variants: the 10,000 spread rows
@@ -60,8 +58,6 @@ ON_HAND = 10_000_000
 AIMS = {"hot": 60, "spread": 18}
 RAW_UPDATE = ("UPDATE stock_levels SET reserved = reserved + 1 "
               "WHERE location_id = {p} AND variant_id = {p} AND on_hand - reserved >= 1")
-
-Row = tuple[int, int]  # (location_id, variant_id)
 
 
 @dataclass
@@ -73,20 +69,14 @@ class Shop:
 
 
 def build(db: Database, clients: int) -> Shop:
-    """One merchant, its stores, variants and cashiers through the services; the 10,001
-    stocked levels, each with its receipt, written in bulk as the demo generator writes them
-    (10,001 counts one by one would take minutes)."""
+    """One merchant, its stores, variants and cashiers through the services, and the 10,001
+    stocked levels (``Builder.stocked``)."""
     builder = Builder(db)
     merchant, owner = builder.merchant("bench")
     stores = builder.stores(owner, STORES)
-    [hot_variant] = builder.variants(owner, 1, prefix="HOT")
-    variants = builder.variants(owner, VARIANTS_PER_STORE, prefix="SP")
+    hot, spread = builder.stocked(merchant, owner, stores, per_store=VARIANTS_PER_STORE,
+                                  on_hand=ON_HAND)
     cashiers = builder.cashiers(owner, merchant, stores, clients)
-    hot = (stores[0].id, hot_variant)
-    spread = [(store.id, variant) for store in stores for variant in variants]
-    writer = BulkWriter(db)
-    openings = [Opening(merchant.id, loc, var, ON_HAND) for loc, var in [hot, *spread]]
-    writer.write(opening_rows(writer, openings, now=utcnow()))
     return Shop(hot, spread, cashiers, [bearer(cashier) for cashier in cashiers])
 
 
