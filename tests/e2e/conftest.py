@@ -184,15 +184,28 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+#: Screens the tests look through: (width, height).
+DESKTOP, TABLET, PHONE = (1280, 860), (1280, 800), (390, 844)
+
+
+@contextmanager
+def open_tab(browser: Browser, base_url: str, screen: tuple[int, int], *,
+             timeout_ms: int = 10_000, **options: Any) -> Iterator[Page]:
+    """A fresh tab with no cookies on ``screen``, in Vietnamese unless a test switches;
+    ``options`` go to the browser context (geolocation, permissions)."""
+    context = browser.new_context(base_url=base_url, locale="vi-VN",
+                                  viewport={"width": screen[0], "height": screen[1]}, **options)
+    context.set_default_timeout(timeout_ms)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh tab with no cookies, in Vietnamese unless a test switches."""
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN",
-                                  viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with open_tab(browser, live_server.url, DESKTOP) as tab:
+        yield tab
 
 
 @pytest.fixture

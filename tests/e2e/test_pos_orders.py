@@ -24,7 +24,7 @@ from o2o.orders import checkout, service
 from o2o.orders.models import Order
 from o2o.orders.schemas import CheckoutCreate
 from o2o.stores import service as stores_service
-from tests.e2e.conftest import build_world, serve
+from tests.e2e.conftest import TABLET, build_world, open_tab, serve
 from tests.e2e.test_web_apps import sign_in
 from tests.world import World
 
@@ -103,11 +103,8 @@ def counter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 @pytest.fixture
 def tab(browser: Browser, counter_server: tuple[str, Counter]) -> Iterator[Page]:
     """A counter tablet, in Vietnamese."""
-    context = browser.new_context(base_url=counter_server[0], locale="vi-VN",
-                                  viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with open_tab(browser, counter_server[0], TABLET) as tab:
+        yield tab
 
 
 @pytest.fixture

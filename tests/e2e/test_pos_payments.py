@@ -21,7 +21,7 @@ from o2o.db import Database
 from o2o.orm import utcnow
 from o2o.payments import service as payments_service
 from o2o.payments.signing import sign_webhook
-from tests.e2e.conftest import build_world, serve
+from tests.e2e.conftest import TABLET, build_world, open_tab, serve
 from tests.e2e.test_web_apps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -57,11 +57,8 @@ def counter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 @pytest.fixture
 def tab(browser: Browser, counter_server: tuple[str, Counter]) -> Iterator[Page]:
     """The counter's tablet, in Vietnamese."""
-    context = browser.new_context(base_url=counter_server[0], locale="vi-VN",
-                                  viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with open_tab(browser, counter_server[0], TABLET) as tab:
+        yield tab
 
 
 @pytest.fixture

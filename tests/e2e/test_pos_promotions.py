@@ -19,7 +19,7 @@ from o2o.loyalty import service as loyalty_service
 from o2o.loyalty.schemas import AdjustmentIn, LoyaltyProgrammeIn
 from o2o.promotions import service as promotions_service
 from o2o.promotions.schemas import PromotionTerms
-from tests.e2e.conftest import build_world, serve
+from tests.e2e.conftest import TABLET, build_world, open_tab, serve
 from tests.e2e.test_web_apps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -69,11 +69,8 @@ def counter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 
 @pytest.fixture
 def tab(browser: Browser, counter_server: tuple[str, Counter]) -> Iterator[Page]:
-    context = browser.new_context(base_url=counter_server[0], locale="vi-VN",
-                                  viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with open_tab(browser, counter_server[0], TABLET) as tab:
+        yield tab
 
 
 def test_a_coupon_and_points_lower_what_the_counter_takes(

@@ -20,7 +20,7 @@ from o2o.orm import utcnow
 from o2o.payments import service as payments_service
 from o2o.payments import signing
 from o2o.stores import service as stores_service
-from tests.e2e.conftest import People, build_world, serve
+from tests.e2e.conftest import PHONE, People, build_world, open_tab, serve
 from tests.e2e.test_web_apps import sign_in
 from tests.world import PASSWORD, World
 
@@ -48,11 +48,8 @@ def paying_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 @pytest.fixture
 def tab(browser: Browser, paying_server: tuple[str, People]) -> Iterator[Page]:
     """A phone-sized tab of the paying server, in Vietnamese."""
-    context = browser.new_context(base_url=paying_server[0], locale="vi-VN",
-                                  viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with open_tab(browser, paying_server[0], PHONE) as tab:
+        yield tab
 
 
 def an_order(url: str, people: People) -> int:

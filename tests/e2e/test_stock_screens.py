@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, People
+from tests.e2e.conftest import PHONE, LiveServer, People, open_tab
 from tests.e2e.test_web_apps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -117,12 +117,9 @@ def test_the_chosen_city_is_remembered_for_the_next_visit(page: Page, people: Pe
 @pytest.fixture
 def shopper_by_the_lake(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A phone whose owner lets the shop know where they are."""
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN",
-                                  viewport={"width": 390, "height": 844},
-                                  geolocation=BY_THE_LAKE, permissions=["geolocation"])
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with open_tab(browser, live_server.url, PHONE, geolocation=BY_THE_LAKE,
+                  permissions=["geolocation"]) as tab:
+        yield tab
 
 
 def test_shopper_shares_their_position_and_sees_the_nearest_store(

@@ -26,7 +26,7 @@ from o2o.orders import checkout
 from o2o.orders.schemas import CheckoutCreate
 from o2o.payments import service as payments_service
 from o2o.payments.schemas import PaymentCreate
-from tests.e2e.conftest import People, build_world, serve
+from tests.e2e.conftest import PHONE, People, build_world, open_tab, serve
 from tests.e2e.test_web_apps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -88,12 +88,8 @@ def wallet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser: Browser, wallet_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=wallet_server, locale="vi-VN",
-                                  viewport={"width": 390, "height": 844})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with open_tab(browser, wallet_server, PHONE, timeout_ms=15_000) as tab:
+        yield tab
 
 
 def test_a_shopper_with_points_and_cashback_sees_both_in_the_wallet(phone: Page) -> None:
